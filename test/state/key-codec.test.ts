@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { decodeKey, encodeKey, prefixEnd } from '../../src/state/base/key-codec.ts';
+
+describe('encodeKey', () => {
+  it('round-trips strings (with NUL and non-ASCII) and numbers', () => {
+    const key = ['a\u0000b', 'ünï', -12.5, 0, 1e15, ''];
+    expect(decodeKey(encodeKey(key))).toEqual(key);
+  });
+
+  it('orders tuples like their parts: numbers numerically, strings bytewise, prefixes first', () => {
+    const keys = [['w', 'k', 1000], ['w', 'k', -5], ['w', 'k', 20], ['w', 'j'], ['w', 'k'], ['w', 'k', 'z'], ['v']];
+    const sorted = [...keys].sort((a, b) => Buffer.compare(encodeKey(a), encodeKey(b)));
+    expect(sorted).toEqual([['v'], ['w', 'j'], ['w', 'k'], ['w', 'k', -5], ['w', 'k', 20], ['w', 'k', 1000], ['w', 'k', 'z']]);
+  });
+
+  it('prefixEnd bounds every key that starts with the prefix and no other', () => {
+    const p = encodeKey(['store', 'user-1']);
+    const end = prefixEnd(p);
+    expect(Buffer.compare(encodeKey(['store', 'user-1', 99]), end)).toBe(-1);
+    expect(Buffer.compare(encodeKey(['store', 'user-10']), end)).toBe(1);
+  });
+});
