@@ -1,0 +1,18 @@
+import { numberOf, type Aggregator } from './aggregator.ts';
+
+/**
+ * Sums the values (or their `field`).
+ *
+ * @example
+ * ```ts
+ * sdf.tumblingWindow({ duration: '1m' }).agg({ revenue: Sum('amount') }).final();
+ * ```
+ */
+export function Sum(field?: string): Aggregator<unknown, number, number> {
+  return {
+    initial: () => 0,
+    add: (acc, value) => acc + numberOf(value, field),
+    merge: (a, b) => a + b,
+    result: (acc) => acc,
+  };
+}
