@@ -1,0 +1,120 @@
+import type { ApiHandler, BrokerContext, RequestContext } from '../handler.ts';
+import type { PartitionLog } from '../storage/log-storage.ts';
+import type { FetchRequest, FetchResponse, FetchableTopicResponse, PartitionData } from '../../protocol/generated/fetch.ts';
+import { ErrorCode } from '../../protocol/error-codes.ts';
+
+const EMPTY = Buffer.alloc(0);
+
+interface Built {
+  readonly response: FetchResponse;
+  readonly bytes: number;
+  /** A partition answered with an error: reply at once instead of waiting. */
+  readonly hasError: boolean;
+  readonly logs: PartitionLog[];
+}
+
+function emptyPartition(partitionIndex: number, errorCode: number, log?: PartitionLog): PartitionData {
+  const hw = BigInt(log ? log.logEndOffset : -1);
+  return {
+    partitionIndex, errorCode, highWatermark: hw, lastStableOffset: hw, logStartOffset: BigInt(log ? log.logStartOffset : -1),
+    abortedTransactions: [], preferredReadReplica: -1, records: EMPTY,
+  };
+}
+
+/** Reads every requested partition once, within the per-partition and total byte limits. */
+function build(req: FetchRequest, broker: BrokerContext): Built {
+  let remaining = req.maxBytes ?? 0x7fffffff;
+  let bytes = 0;
+  let hasError = false;
+  const logs: PartitionLog[] = [];
+  const responses: FetchableTopicResponse[] = [];
+  for (const t of req.topics) {
+    const topic = t.topic ?? '';
+    const partitions: PartitionData[] = [];
+    responses.push({ topic, partitions });
+    for (const p of t.partitions) {
+      const log = broker.storage.partition(topic, p.partition);
+      if (!log) {
+        hasError = true;
+        partitions.push(emptyPartition(p.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+        continue;
+      }
+      logs.push(log);
+      const offset = Number(p.fetchOffset);
+      if (offset < log.logStartOffset || offset > log.logEndOffset) {
+        hasError = true;
+        partitions.push(emptyPartition(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE, log));
+        continue;
+      }
+      let records: Buffer = EMPTY;
+      if (offset < log.logEndOffset && remaining > 0) {
+        records = log.read(offset, Math.min(p.partitionMaxBytes, remaining));
+        // Only the first non-empty partition may exceed the total limit (so one big batch still flows).
+        if (bytes > 0 && records.length > remaining) records = EMPTY;
+      }
+      bytes += records.length;
+      remaining -= records.length;
+      partitions.push({ ...emptyPartition(p.partition, ErrorCode.NONE, log), records });
+    }
+  }
+  return { response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses }, bytes, hasError, logs };
+}
+
+/**
+ * Fetch (key 1), v4–11, without fetch sessions (session id 0, full responses). Answers at once
+ * when `min_bytes` are available or a partition has an error, else waits up to `max_wait_ms`,
+ * waking on appends to the requested partitions. The high watermark and last stable offset are
+ * the log end offset; the isolation level is ignored (no transactions).
+ *
+ * @example
+ * ```ts
+ * registry.set(fetchHandler.apiKey, fetchHandler);
+ * ```
+ */
+export const fetchHandler: ApiHandler<FetchRequest, FetchResponse> = {
+  apiKey: 1,
+  name: 'Fetch',
+  implemented: { min: 4, max: 11 },
+  advertised: { min: 0, max: 11 },
+  handle(req: FetchRequest, ctx: RequestContext): FetchResponse | Promise<FetchResponse> {
+    const { broker } = ctx;
+    const first = build(req, broker);
+    if (first.bytes >= req.minBytes || first.hasError || req.maxWaitMs <= 0) return first.response;
+    return new Promise<FetchResponse>((resolve, reject) => {
+      let done = false;
+      let scheduled = false;
+      const unsubscribe: (() => void)[] = [];
+      const finish = (force: boolean): void => {
+        if (done) return;
+        let built: Built;
+        try {
+          built = build(req, broker);
+        } catch (err) {
+          done = true;
+          cleanup();
+          reject(err);
+          return;
+        }
+        if (!force && built.bytes < req.minBytes && !built.hasError) return;
+        done = true;
+        cleanup();
+        resolve(built.response);
+      };
+      const timer = setTimeout(() => finish(true), req.maxWaitMs);
+      timer.unref();
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        for (const u of unsubscribe) u();
+      };
+      const onAppend = (): void => {
+        if (scheduled || done) return;
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          finish(false);
+        });
+      };
+      for (const log of first.logs) unsubscribe.push(log.onAppend(onAppend));
+    });
+  },
+};

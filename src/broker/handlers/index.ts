@@ -1,0 +1,38 @@
+import type { ApiHandler } from '../handler.ts';
+import { createApiVersionsHandler } from './api-versions.ts';
+import { produceHandler } from './produce.ts';
+import { fetchHandler } from './fetch.ts';
+import { listOffsetsHandler } from './list-offsets.ts';
+import { metadataHandler } from './metadata.ts';
+import { createTopicsHandler } from './create-topics.ts';
+import { deleteTopicsHandler } from './delete-topics.ts';
+import { deleteRecordsHandler } from './delete-records.ts';
+import { createInitProducerIdHandler } from './init-producer-id.ts';
+import { describeConfigsHandler } from './describe-configs.ts';
+import { alterConfigsHandler } from './alter-configs.ts';
+import { createPartitionsHandler } from './create-partitions.ts';
+
+/**
+ * Builds the broker's registry: API key → handler. The ApiVersions answer is built from it, so
+ * registering a handler is all it takes to serve and advertise an API. `extra` handlers (e.g.
+ * in tests) replace built-in ones with the same key.
+ *
+ * @example
+ * ```ts
+ * const handlers = createHandlerRegistry();
+ * handlers.get(0)?.name; // 'Produce'
+ * ```
+ */
+export function createHandlerRegistry(extra: readonly ApiHandler[] = []): Map<number, ApiHandler> {
+  const registry = new Map<number, ApiHandler>();
+  const add = (h: ApiHandler<never, unknown>): void => {
+    registry.set(h.apiKey, h as ApiHandler);
+  };
+  for (const h of [
+    produceHandler, fetchHandler, listOffsetsHandler, metadataHandler, createTopicsHandler, deleteTopicsHandler,
+    deleteRecordsHandler, createInitProducerIdHandler(), describeConfigsHandler, alterConfigsHandler, createPartitionsHandler,
+  ]) add(h);
+  for (const h of extra) add(h);
+  add(createApiVersionsHandler(registry));
+  return registry;
+}

@@ -1,0 +1,72 @@
+import type { ApiHandler, RequestContext } from '../handler.ts';
+import type { ProduceRequest, ProduceResponse, PartitionProduceResponse, TopicProduceResponse } from '../../protocol/generated/produce.ts';
+import { ErrorCode } from '../../protocol/error-codes.ts';
+import { validateRecordBatches } from '../../protocol/record-batch.ts';
+import { CorruptRecordError } from '../../protocol/protocol-error.ts';
+import { findOrCreateTopic } from './auto-create-topic.ts';
+
+const failed = (index: number, errorCode: number, errorMessage: string | null = null): PartitionProduceResponse => ({
+  index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage,
+});
+
+/**
+ * Produce (key 0), v3–7: checks each partition's record batches (size, magic 2, CRC-32C →
+ * CORRUPT_MESSAGE), auto-creates unknown topics when allowed, and appends them. acks=0 gets no
+ * response; acks=-1 equals acks=1 on this single node.
+ *
+ * @example
+ * ```ts
+ * registry.set(produceHandler.apiKey, produceHandler);
+ * ```
+ */
+export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
+  apiKey: 0,
+  name: 'Produce',
+  implemented: { min: 3, max: 7 },
+  advertised: { min: 0, max: 7 },
+  handle(req: ProduceRequest, ctx: RequestContext): ProduceResponse | undefined {
+    const { broker } = ctx;
+    const validAcks = req.acks === 0 || req.acks === 1 || req.acks === -1;
+    const responses: TopicProduceResponse[] = [];
+    for (const t of req.topicData) {
+      const partitionResponses: PartitionProduceResponse[] = [];
+      responses.push({ name: t.name, partitionResponses });
+      const found = validAcks ? findOrCreateTopic(broker, t.name, broker.config.autoCreateTopics) : undefined;
+      for (const p of t.partitionData) {
+        if (!found) {
+          partitionResponses.push(failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be 0, 1 or -1, got ${req.acks}`));
+          continue;
+        }
+        const log = found.topic ? broker.storage.partition(t.name, p.index) : undefined;
+        if (!log) {
+          partitionResponses.push(failed(p.index, found.errorCode || ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+          continue;
+        }
+        if (p.records === null || p.records.length === 0) {
+          partitionResponses.push(failed(p.index, ErrorCode.CORRUPT_MESSAGE, 'the partition holds no record batch'));
+          continue;
+        }
+        try {
+          validateRecordBatches(p.records);
+        } catch (err) {
+          if (!(err instanceof CorruptRecordError)) throw err;
+          broker.log.warn({ topic: t.name, partition: p.index, peer: ctx.peer, reason: err.message }, 'rejected corrupt record batch');
+          partitionResponses.push(failed(p.index, ErrorCode.CORRUPT_MESSAGE, err.message));
+          continue;
+        }
+        const result = log.append(p.records);
+        partitionResponses.push({
+          index: p.index,
+          errorCode: ErrorCode.NONE,
+          baseOffset: BigInt(result.baseOffset),
+          logAppendTimeMs: BigInt(result.logAppendTime),
+          logStartOffset: BigInt(result.logStartOffset),
+          recordErrors: [],
+          errorMessage: null,
+        });
+      }
+    }
+    if (req.acks === 0) return undefined;
+    return { responses, throttleTimeMs: 0 };
+  },
+};

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import type { AppendResult, CommittedOffset, LogStorage, OffsetStore, PartitionLog, TopicInfo } from '../../src/broker/storage/log-storage.ts';
+import { BATCH } from '../../src/protocol/record-batch.ts';
+import { SluiceError } from '../../src/errors.ts';
+
+/** A test double of the storage seam: batches kept in memory, same contract as the file storage. */
+class MemoryPartitionLog implements PartitionLog {
+  logStartOffset = 0;
+  logEndOffset = 0;
+  private readonly batches: { base: number; last: number; maxTs: number; bytes: Buffer }[] = [];
+  private readonly listeners = new Set<() => void>();
+
+  constructor(readonly topic: string, readonly partition: number) {}
+
+  append(recordBatches: Buffer): AppendResult {
+    const baseOffset = this.logEndOffset;
+    let pos = 0;
+    while (pos < recordBatches.length) {
+      const size = recordBatches.readInt32BE(pos + BATCH.batchLength) + BATCH.logOverhead;
+      const bytes = Buffer.from(recordBatches.subarray(pos, pos + size));
+      const delta = bytes.readInt32BE(BATCH.lastOffsetDelta);
+      bytes.writeBigInt64BE(BigInt(this.logEndOffset), 0);
+      this.batches.push({ base: this.logEndOffset, last: this.logEndOffset + delta, maxTs: Number(bytes.readBigInt64BE(BATCH.maxTimestamp)), bytes });
+      this.logEndOffset += delta + 1;
+      pos += size;
+    }
+    for (const l of [...this.listeners]) l();
+    return { baseOffset, logAppendTime: -1, logStartOffset: this.logStartOffset };
+  }
+
+  read(offset: number, maxBytes: number): Buffer {
+    if (offset < this.logStartOffset || offset > this.logEndOffset) throw new SluiceError(`offset ${offset} out of range`);
+    const out: Buffer[] = [];
+    let size = 0;
+    for (const b of this.batches) {
+      if (b.last < offset) continue;
+      if (out.length > 0 && size + b.bytes.length > maxBytes) break;
+      out.push(b.bytes);
+      size += b.bytes.length;
+    }
+    return Buffer.concat(out);
+  }
+
+  offsetForTimestamp(timestamp: number): { offset: number; timestamp: number } | null {
+    const b = this.batches.find((x) => x.last >= this.logStartOffset && x.maxTs >= timestamp);
+    return b ? { offset: Math.max(b.base, this.logStartOffset), timestamp: b.maxTs } : null;
+  }
+
+  deleteRecordsBefore(offset: number): number {
+    this.logStartOffset = Math.max(this.logStartOffset, offset);
+    return this.logStartOffset;
+  }
+
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/** In-memory LogStorage for broker tests. */
+export class MemoryLogStorage implements LogStorage {
+  private readonly topicMap = new Map<string, { info: TopicInfo; logs: MemoryPartitionLog[] }>();
+
+  createTopic(name: string, partitions: number, configs: Record<string, string> = {}): TopicInfo {
+    if (this.topicMap.has(name)) throw new SluiceError(`topic ${name} exists`);
+    const info = { name, topicId: new Uint8Array(randomBytes(16)), partitions, configs };
+    this.topicMap.set(name, { info, logs: Array.from({ length: partitions }, (_, p) => new MemoryPartitionLog(name, p)) });
+    return info;
+  }
+  deleteTopic(name: string): void {
+    this.topicMap.delete(name);
+  }
+  addPartitions(name: string, totalPartitions: number): TopicInfo {
+    const t = this.topicMap.get(name)!;
+    while (t.logs.length < totalPartitions) t.logs.push(new MemoryPartitionLog(name, t.logs.length));
+    t.info = { ...t.info, partitions: totalPartitions };
+    return t.info;
+  }
+  alterConfigs(name: string, configs: Record<string, string | null>): TopicInfo {
+    const t = this.topicMap.get(name)!;
+    const next: Record<string, string> = { ...t.info.configs };
+    for (const [k, v] of Object.entries(configs)) {
+      if (v === null) delete next[k];
+      else next[k] = v;
+    }
+    t.info = { ...t.info, configs: next };
+    return t.info;
+  }
+  topic(name: string): TopicInfo | undefined {
+    return this.topicMap.get(name)?.info;
+  }
+  topics(): TopicInfo[] {
+    return [...this.topicMap.values()].map((t) => t.info);
+  }
+  partition(topic: string, partition: number): PartitionLog | undefined {
+    return this.topicMap.get(topic)?.logs[partition];
+  }
+  enforceRetention(): void {}
+  close(): void {}
+}
+
+/** In-memory OffsetStore for broker tests. */
+export class MemoryOffsetStore implements OffsetStore {
+  private readonly data = new Map<string, Map<string, Map<number, CommittedOffset>>>();
+  commit(group: string, topic: string, partition: number, offset: CommittedOffset): void {
+    const g = this.data.get(group) ?? new Map();
+    this.data.set(group, g);
+    const t = g.get(topic) ?? new Map();
+    g.set(topic, t);
+    t.set(partition, offset);
+  }
+  fetch(group: string, topic: string, partition: number): CommittedOffset | undefined {
+    return this.data.get(group)?.get(topic)?.get(partition);
+  }
+  fetchAll(group: string): Map<string, Map<number, CommittedOffset>> {
+    return this.data.get(group) ?? new Map();
+  }
+  deleteGroup(group: string): void {
+    this.data.delete(group);
+  }
+  groups(): string[] {
+    return [...this.data.keys()];
+  }
+  close(): void {}
+}
