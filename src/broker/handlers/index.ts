@@ -11,6 +11,16 @@ import { createInitProducerIdHandler } from './init-producer-id.ts';
 import { describeConfigsHandler } from './describe-configs.ts';
 import { alterConfigsHandler } from './alter-configs.ts';
 import { createPartitionsHandler } from './create-partitions.ts';
+import { findCoordinatorHandler } from './find-coordinator.ts';
+import { joinGroupHandler } from './join-group.ts';
+import { syncGroupHandler } from './sync-group.ts';
+import { heartbeatHandler } from './heartbeat.ts';
+import { leaveGroupHandler } from './leave-group.ts';
+import { offsetCommitHandler } from './offset-commit.ts';
+import { offsetFetchHandler } from './offset-fetch.ts';
+import { describeGroupsHandler } from './describe-groups.ts';
+import { listGroupsHandler } from './list-groups.ts';
+import { deleteGroupsHandler } from './delete-groups.ts';
 
 /**
  * Builds the broker's registry: API key → handler. The ApiVersions answer is built from it, so
@@ -31,6 +41,8 @@ export function createHandlerRegistry(extra: readonly ApiHandler[] = []): Map<nu
   for (const h of [
     produceHandler, fetchHandler, listOffsetsHandler, metadataHandler, createTopicsHandler, deleteTopicsHandler,
     deleteRecordsHandler, createInitProducerIdHandler(), describeConfigsHandler, alterConfigsHandler, createPartitionsHandler,
+    findCoordinatorHandler, joinGroupHandler, syncGroupHandler, heartbeatHandler, leaveGroupHandler, offsetCommitHandler,
+    offsetFetchHandler, describeGroupsHandler, listGroupsHandler, deleteGroupsHandler,
   ]) add(h);
   for (const h of extra) add(h);
   add(createApiVersionsHandler(registry));
