@@ -1,0 +1,231 @@
+import { mkdirSync } from 'node:fs';
+import type { Logger } from '../logger.ts';
+import { KeyedState } from './base/keyed-state.ts';
+import { assertStoreName } from './base/store-meta.ts';
+import type { State } from './base/state.ts';
+import type { PartitionTransaction, StateStore } from './base/state-store.ts';
+import { stateKeyOf } from './base/state-key.ts';
+import { StateError } from './base/state-error.ts';
+import { ChangelogRecovery, type ChangelogMessage } from './changelog/changelog-recovery.ts';
+import { changelogRecords, changelogTopicName, type ChangelogRecord } from './changelog/changelog-topic.ts';
+import { LmdbStateStore } from './lmdb/lmdb-state-store.ts';
+import { InMemoryStateStore } from './memory/in-memory-state-store.ts';
+
+/** Reads changelog partitions for recovery; implemented over a Kafka consumer by the app. */
+export interface ChangelogReader {
+  /** The partition's high watermark (offset after the last record) and low watermark. */
+  watermarks(topic: string, partition: number): Promise<{ low: number; high: number }>;
+  /** Reads the partition from its beginning up to (excluding) `endOffset`, in batches. */
+  read(topic: string, partition: number, endOffset: number): AsyncIterable<readonly ChangelogMessage[]>;
+}
+
+/** Options of {@link StateManager}. */
+export interface StateManagerOptions {
+  consumerGroup: string;
+  /** Root of the LMDB stores; default `./state`. Ignored with `inMemory`. */
+  stateDir?: string;
+  /** Keep state in memory (tests, `TestDriver`); nothing survives the process. */
+  inMemory?: boolean;
+  /** Write and recover from changelog topics; default true. */
+  changelog?: boolean;
+  logger?: Logger;
+}
+
+/** A changelog topic the app must create: compacted, same partition count as `sourceTopic`. */
+export interface ChangelogTopicSpec {
+  name: string;
+  sourceTopic: string;
+  storeName: string;
+}
+
+interface Assigned {
+  store: StateStore;
+  tx: PartitionTransaction | undefined;
+  lastOffset: number | undefined;
+  /** Changelog records of the prepared commit, per store name: how many. */
+  pending: ChangelogRecord[] | undefined;
+}
+
+const tpKey = (topic: string, partition: number): string => `${topic}[${partition}]`;
+
+/**
+ * Owns the state stores of the assigned partitions of one app: opens them on assignment (and
+ * rebuilds them from their changelogs), gives each batch one transaction per partition, and
+ * commits state with the checkpoint.
+ *
+ * Checkpoint contract, in this order: `prepareCheckpoint()` returns the changelog records to
+ * produce; the app produces them and its outputs, commits the consumer offsets, then calls
+ * `commitCheckpoint(lastOffsets)` with the last changelog offset written per changelog
+ * topic-partition. A crash between the two steps leaves the store behind its changelog, so the
+ * next assignment rebuilds it — state and offsets never disagree.
+ *
+ * @example
+ * ```ts
+ * const manager = new StateManager({ consumerGroup: 'g', stateDir: './state' });
+ * manager.registerStore('orders', 'default');
+ * await manager.assign('orders', 0, reader);
+ * manager.state('orders', 0, 'user-1', ts).set('total', 1);
+ * manager.markProcessed('orders', 0, 41);
+ * const records = manager.prepareCheckpoint();
+ * manager.commitCheckpoint();
+ * ```
+ */
+export class StateManager {
+  readonly consumerGroup: string;
+  readonly stateDir: string;
+  readonly inMemory: boolean;
+  readonly changelog: boolean;
+  private readonly logger: Logger | undefined;
+  private readonly stores = new Map<string, Set<string>>();
+  private readonly assigned = new Map<string, Assigned>();
+
+  constructor(options: StateManagerOptions) {
+    if (typeof options?.consumerGroup !== 'string' || options.consumerGroup.length === 0) {
+      throw new StateError('StateManager option "consumerGroup" must be a non-empty string.');
+    }
+    this.consumerGroup = options.consumerGroup;
+    this.stateDir = options.stateDir ?? './state';
+    this.inMemory = options.inMemory ?? false;
+    this.changelog = options.changelog ?? true;
+    this.logger = options.logger;
+  }
+
+  /** Declares that a stateful step or window keeps store `storeName` for `topic`. */
+  registerStore(topic: string, storeName: string): void {
+    assertStoreName(storeName);
+    let names = this.stores.get(topic);
+    if (!names) this.stores.set(topic, (names = new Set()));
+    names.add(storeName);
+  }
+
+  /** Whether any store is registered for `topic`. */
+  isStateful(topic: string): boolean {
+    return (this.stores.get(topic)?.size ?? 0) > 0;
+  }
+
+  /** The changelog topics of all registered stores. */
+  changelogTopics(): ChangelogTopicSpec[] {
+    if (!this.changelog) return [];
+    const specs: ChangelogTopicSpec[] = [];
+    for (const [sourceTopic, names] of this.stores) {
+      for (const storeName of names) specs.push({ name: changelogTopicName(this.consumerGroup, sourceTopic, storeName), sourceTopic, storeName });
+    }
+    return specs;
+  }
+
+  /** Opens the store of a newly assigned partition and rebuilds it from the changelog if needed. */
+  async assign(topic: string, partition: number, reader?: ChangelogReader): Promise<void> {
+    if (!this.isStateful(topic) || this.assigned.has(tpKey(topic, partition))) return;
+    const store = this.openStore(topic, partition);
+    this.assigned.set(tpKey(topic, partition), { store, tx: undefined, lastOffset: undefined, pending: undefined });
+    if (!this.changelog || !reader) return;
+    for (const storeName of this.stores.get(topic) ?? []) {
+      const changelogTopic = changelogTopicName(this.consumerGroup, topic, storeName);
+      const { low, high } = await reader.watermarks(changelogTopic, partition);
+      const recovery = new ChangelogRecovery({ store, storeName });
+      if (!recovery.isNeeded(high)) continue;
+      this.logger?.info({ topic, partition, storeName, changelogTopic, low, high }, 'recovering state from changelog');
+      const result = await recovery.recover({ endOffset: high, startOffset: low, read: () => reader.read(changelogTopic, partition, high) });
+      this.logger?.info({ topic, partition, storeName, applied: result.applied }, 'state recovered');
+    }
+  }
+
+  /** Drops uncommitted writes and closes the store of a revoked partition. */
+  async revoke(topic: string, partition: number): Promise<void> {
+    const entry = this.assigned.get(tpKey(topic, partition));
+    if (!entry) return;
+    entry.tx?.abort();
+    this.assigned.delete(tpKey(topic, partition));
+    await entry.store.close();
+  }
+
+  /** The store of an assigned partition. */
+  store(topic: string, partition: number): StateStore {
+    return this.entry(topic, partition).store;
+  }
+
+  /** The open transaction of a partition for the current checkpoint, begun on first use. */
+  transaction(topic: string, partition: number): PartitionTransaction {
+    const entry = this.entry(topic, partition);
+    if (entry.pending) throw new StateError(`State of ${tpKey(topic, partition)} has a prepared checkpoint; call commitCheckpoint() before processing more records.`);
+    entry.tx ??= entry.store.begin();
+    return entry.tx;
+  }
+
+  /** The {@link State} of message `key` in `storeName` (default `default`), at event time `timestamp`. */
+  state(topic: string, partition: number, key: unknown, timestamp: number, storeName = 'default'): State {
+    return new KeyedState(this.transaction(topic, partition).view(storeName), stateKeyOf(key), timestamp);
+  }
+
+  /** Whether the stored state already contains the effects of input `offset`. */
+  isProcessed(topic: string, partition: number, offset: number): boolean {
+    const entry = this.assigned.get(tpKey(topic, partition));
+    const stored = entry?.store.processedOffset();
+    return stored !== undefined && offset <= stored;
+  }
+
+  /** Records that input `offset` of the partition has been processed in this checkpoint. */
+  markProcessed(topic: string, partition: number, offset: number): void {
+    const entry = this.assigned.get(tpKey(topic, partition));
+    if (entry) entry.lastOffset = Math.max(entry.lastOffset ?? -1, offset);
+  }
+
+  /** Freezes the checkpoint's state changes and returns the changelog records to produce. */
+  prepareCheckpoint(): ChangelogRecord[] {
+    const all: ChangelogRecord[] = [];
+    for (const [, entry] of this.assigned) {
+      if (entry.pending || !entry.tx) continue;
+      const { store } = entry;
+      entry.pending = this.changelog
+        ? changelogRecords(entry.tx.changes(), { consumerGroup: this.consumerGroup, topic: store.topic, partition: store.partition, sourceOffset: entry.lastOffset ?? -1 })
+        : [];
+      all.push(...entry.pending);
+    }
+    return all;
+  }
+
+  /**
+   * Makes the prepared checkpoint durable. `changelogOffsets` maps a changelog topic to the offset
+   * of the last record produced to it for the partition (from the produce responses).
+   */
+  commitCheckpoint(changelogOffsets: (changelogTopic: string, partition: number) => number | undefined = () => undefined): void {
+    for (const [, entry] of this.assigned) {
+      if (!entry.tx && entry.lastOffset === undefined) {
+        entry.pending = undefined;
+        continue;
+      }
+      const { store } = entry;
+      entry.tx ??= store.begin();
+      const offsets: Record<string, number> = {};
+      for (const storeName of this.stores.get(store.topic) ?? []) {
+        const offset = changelogOffsets(changelogTopicName(this.consumerGroup, store.topic, storeName), store.partition);
+        if (offset !== undefined) offsets[storeName] = offset;
+      }
+      entry.tx.commit({ ...(entry.lastOffset === undefined ? {} : { processedOffset: entry.lastOffset }), changelogOffsets: offsets });
+      entry.tx = undefined;
+      entry.pending = undefined;
+      entry.lastOffset = undefined;
+    }
+  }
+
+  /** Aborts open transactions and closes every store. */
+  async close(): Promise<void> {
+    for (const [tp, entry] of [...this.assigned]) {
+      entry.tx?.abort();
+      this.assigned.delete(tp);
+      await entry.store.close();
+    }
+  }
+
+  private entry(topic: string, partition: number): Assigned {
+    const entry = this.assigned.get(tpKey(topic, partition));
+    if (!entry) throw new StateError(`No state store is open for ${tpKey(topic, partition)}; the partition is not assigned to this app (or no stateful step uses it).`);
+    return entry;
+  }
+
+  private openStore(topic: string, partition: number): StateStore {
+    if (this.inMemory) return new InMemoryStateStore({ topic, partition });
+    mkdirSync(this.stateDir, { recursive: true });
+    return new LmdbStateStore({ stateDir: this.stateDir, consumerGroup: this.consumerGroup, topic, partition });
+  }
+}
