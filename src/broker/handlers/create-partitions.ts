@@ -1,6 +1,7 @@
 import type { ApiHandler, RequestContext } from '../handler.ts';
 import type { CreatePartitionsRequest, CreatePartitionsResponse } from '../../protocol/generated/create-partitions.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
+import { MAX_PARTITIONS_PER_TOPIC } from './create-topics.ts';
 
 /**
  * CreatePartitions (key 37), v0–1: grows topics to `count` partitions (never shrinks: a count not
@@ -23,6 +24,9 @@ export const createPartitionsHandler: ApiHandler<CreatePartitionsRequest, Create
       if (!topic) return { name: t.name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic "${t.name}" does not exist` };
       if (t.count <= topic.partitions) {
         return { name: t.name, errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `topic "${t.name}" has ${topic.partitions} partitions; the new count ${t.count} must be larger` };
+      }
+      if (t.count > MAX_PARTITIONS_PER_TOPIC) {
+        return { name: t.name, errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `topic "${t.name}": at most ${MAX_PARTITIONS_PER_TOPIC} partitions, asked for ${t.count}` };
       }
       if (!req.validateOnly) {
         storage.addPartitions(t.name, t.count);

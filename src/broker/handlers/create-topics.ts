@@ -4,6 +4,9 @@ import { ErrorCode } from '../../protocol/error-codes.ts';
 import { topicNameProblem } from './validate-topic-name.ts';
 import { isKnownTopicConfig } from './topic-configs.ts';
 
+/** More partitions than this in one topic is almost surely a mistake on a single dev broker. */
+export const MAX_PARTITIONS_PER_TOPIC = 10_000;
+
 function check(t: CreatableTopic, ctx: RequestContext, seen: Set<string>): { errorCode: number; errorMessage: string | null; partitions: number } {
   const problem = topicNameProblem(t.name);
   const partitions = t.assignments.length > 0 ? t.assignments.length : t.numPartitions === -1 ? ctx.broker.config.defaultPartitions : t.numPartitions;
@@ -12,7 +15,9 @@ function check(t: CreatableTopic, ctx: RequestContext, seen: Set<string>): { err
   if (seen.has(t.name)) return fail(ErrorCode.INVALID_REQUEST, `topic "${t.name}" appears twice in the request; list it once`);
   seen.add(t.name);
   if (ctx.broker.storage.topic(t.name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `topic "${t.name}" already exists`);
-  if (partitions < 1) return fail(ErrorCode.INVALID_PARTITIONS, `topic "${t.name}": number of partitions must be at least 1 (or -1 for the default), got ${t.numPartitions}`);
+  if (partitions < 1 || partitions > MAX_PARTITIONS_PER_TOPIC) {
+    return fail(ErrorCode.INVALID_PARTITIONS, `topic "${t.name}": number of partitions must be 1 to ${MAX_PARTITIONS_PER_TOPIC} (or -1 for the default), got ${t.numPartitions}`);
+  }
   if (t.replicationFactor === 0 || t.replicationFactor < -1) {
     return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `topic "${t.name}": replication factor must be at least 1 (or -1), got ${t.replicationFactor}`);
   }
