@@ -67,10 +67,10 @@ export class Rebalancer {
       }
       group.newMemberAdded = false;
       group.initialDelayRemainingMs = Math.max(group.rebalanceTimeoutMs - this.initialDelayMs, 0);
-      group.joinTimer = this.timers.setTimeout(() => this.onInitialDelayExpired(group), this.initialDelayMs);
+      group.joinTimer = this.schedule(group, () => this.onInitialDelayExpired(group), this.initialDelayMs);
       return;
     }
-    group.joinTimer = this.timers.setTimeout(() => {
+    group.joinTimer = this.schedule(group, () => {
       group.joinTimer = null;
       if (group.is('PreparingRebalance')) this.completeJoin(group);
     }, group.rebalanceTimeoutMs);
@@ -180,7 +180,7 @@ export class Rebalancer {
 
   /** Starts the expiry timer of a pending member id (the member's session timeout). */
   schedulePendingExpiry(group: ConsumerGroup, memberId: string, sessionTimeoutMs: number): unknown {
-    return this.timers.setTimeout(() => {
+    return this.schedule(group, () => {
       if (!group.isPending(memberId)) return;
       this.log.info(
         { group: group.groupId, member: memberId },
@@ -198,7 +198,7 @@ export class Rebalancer {
   /** (Re)starts a member's session timer; when it fires without a heartbeat the member is removed. */
   scheduleSessionExpiry(group: ConsumerGroup, member: GroupMember): void {
     this.clearSessionTimer(member);
-    member.sessionTimer = this.timers.setTimeout(() => {
+    member.sessionTimer = this.schedule(group, () => {
       member.sessionTimer = null;
       if (group.get(member.memberId) !== member) return;
       // A member waiting for a JoinGroup or SyncGroup answer needs no heartbeat; the answer
@@ -249,13 +249,27 @@ export class Rebalancer {
       group.newMemberAdded = false;
       const delay = Math.min(this.initialDelayMs, remaining);
       group.initialDelayRemainingMs = Math.max(remaining - delay, 0);
-      group.joinTimer = this.timers.setTimeout(() => this.onInitialDelayExpired(group), delay);
+      group.joinTimer = this.schedule(group, () => this.onInitialDelayExpired(group), delay);
       return;
     }
     this.completeJoin(group);
   }
 
-  private clearJoinTimer(group: ConsumerGroup): void {
+  /**
+   * Schedules `callback`; a failure inside it is logged instead of escaping into the event loop
+   * (where it would stop the broker).
+   */
+  private schedule(group: ConsumerGroup, callback: () => void, ms: number): unknown {
+    return this.timers.setTimeout(() => {
+      try {
+        callback();
+      } catch (err) {
+        this.log.error({ err, group: group.groupId }, `group coordinator timer failed for group '${group.groupId}'`);
+      }
+    }, ms);
+  }
+
+    private clearJoinTimer(group: ConsumerGroup): void {
     if (group.joinTimer !== null) this.timers.clearTimeout(group.joinTimer);
     group.joinTimer = null;
   }
