@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { OffsetStore } from '../storage/log-storage.ts';
@@ -21,7 +20,7 @@ import type {
   TopicPartitions,
 } from './coordinator-types.ts';
 import { GroupErrorCode } from './group-error-code.ts';
-import { GroupMember } from './group-member.ts';
+import { GroupJoiner } from './group-joiner.ts';
 import { GroupOffsets } from './group-offsets.ts';
 import { joinError, Rebalancer } from './rebalancer.ts';
 
@@ -73,6 +72,7 @@ export class GroupCoordinator {
   private readonly groups = new Map<string, ConsumerGroup>();
   private readonly log: Logger;
   private readonly rebalancer: Rebalancer;
+  private readonly joiner: GroupJoiner;
   private readonly offsets: GroupOffsets;
   private readonly minSessionTimeoutMs: number;
   private readonly maxSessionTimeoutMs: number;
@@ -96,6 +96,7 @@ export class GroupCoordinator {
       initialRebalanceDelayMs,
       onMaybeEmpty: (group) => this.removeIfUnused(group),
     });
+    this.joiner = new GroupJoiner(this.rebalancer);
   }
 
   /**
@@ -267,106 +268,13 @@ export class GroupCoordinator {
     let group = this.lookup(input.groupId);
     if (input.memberId === '') {
       group ??= this.createGroup(input.groupId);
-      this.joinUnknownMember(group, input, respond);
+      this.joiner.joinUnknownMember(group, input, respond);
     } else if (group === undefined) {
       respond(joinError(input.memberId, GroupErrorCode.UNKNOWN_MEMBER_ID));
     } else {
-      this.joinKnownMember(group, input, respond);
+      this.joiner.joinKnownMember(group, input, respond);
     }
     if (group !== undefined) this.removeIfUnused(group);
-  }
-
-  private joinUnknownMember(group: ConsumerGroup, input: JoinGroupInput, respond: (r: JoinGroupResult) => void): void {
-    if (group.is('Dead')) return respond(joinError('', GroupErrorCode.COORDINATOR_NOT_AVAILABLE));
-    if (!group.supportsProtocols(input.protocolType, input.protocols)) {
-      return respond(joinError('', GroupErrorCode.INCONSISTENT_GROUP_PROTOCOL));
-    }
-    const memberId = `${input.clientId}-${randomUUID()}`;
-    if (input.requireKnownMemberId) {
-      group.addPending(memberId, this.rebalancer.schedulePendingExpiry(group, memberId, input.sessionTimeoutMs));
-      return respond(joinError(memberId, GroupErrorCode.MEMBER_ID_REQUIRED));
-    }
-    this.addMemberAndRebalance(group, input, memberId, respond);
-  }
-
-  private joinKnownMember(group: ConsumerGroup, input: JoinGroupInput, respond: (r: JoinGroupResult) => void): void {
-    const { memberId } = input;
-    if (group.is('Dead')) return respond(joinError(memberId, GroupErrorCode.COORDINATOR_NOT_AVAILABLE));
-    if (!group.supportsProtocols(input.protocolType, input.protocols)) {
-      return respond(joinError(memberId, GroupErrorCode.INCONSISTENT_GROUP_PROTOCOL));
-    }
-    if (group.isPending(memberId)) {
-      this.rebalancer.clearPendingExpiry(group.removePending(memberId));
-      return this.addMemberAndRebalance(group, input, memberId, respond);
-    }
-    const member = group.get(memberId);
-    if (member === undefined) return respond(joinError(memberId, GroupErrorCode.UNKNOWN_MEMBER_ID));
-    const unchanged = member.matches(input.protocols);
-    switch (group.state) {
-      case 'PreparingRebalance':
-        return this.updateMemberAndRebalance(group, member, input, respond);
-      case 'CompletingRebalance':
-        if (unchanged) return respond(this.currentGeneration(group, member, group.isLeader(memberId)));
-        return this.updateMemberAndRebalance(group, member, input, respond);
-      case 'Stable':
-        if (group.isLeader(memberId) || !unchanged) return this.updateMemberAndRebalance(group, member, input, respond);
-        this.rebalancer.scheduleSessionExpiry(group, member);
-        return respond(this.currentGeneration(group, member, false));
-      default:
-        return respond(joinError(memberId, GroupErrorCode.UNKNOWN_MEMBER_ID));
-    }
-  }
-
-  private addMemberAndRebalance(
-    group: ConsumerGroup,
-    input: JoinGroupInput,
-    memberId: string,
-    respond: (r: JoinGroupResult) => void,
-  ): void {
-    const member = new GroupMember({
-      memberId,
-      groupInstanceId: input.groupInstanceId,
-      clientId: input.clientId,
-      clientHost: input.clientHost,
-      sessionTimeoutMs: input.sessionTimeoutMs,
-      rebalanceTimeoutMs: input.rebalanceTimeoutMs < 0 ? input.sessionTimeoutMs : input.rebalanceTimeoutMs,
-      protocolType: input.protocolType,
-      protocols: input.protocols,
-    });
-    member.awaitingJoin = respond;
-    if (group.is('PreparingRebalance') && group.generationId === 0) group.newMemberAdded = true;
-    group.add(member);
-    this.rebalancer.maybePrepareRebalance(group, `adding new member ${memberId}`);
-    this.rebalancer.tryCompleteJoin(group);
-  }
-
-  private updateMemberAndRebalance(
-    group: ConsumerGroup,
-    member: GroupMember,
-    input: JoinGroupInput,
-    respond: (r: JoinGroupResult) => void,
-  ): void {
-    const rebalanceTimeoutMs = input.rebalanceTimeoutMs < 0 ? input.sessionTimeoutMs : input.rebalanceTimeoutMs;
-    group.updateMember(member, input.protocols, rebalanceTimeoutMs, input.sessionTimeoutMs);
-    member.clientId = input.clientId;
-    member.clientHost = input.clientHost;
-    // A second JoinGroup of the same member replaces the first, which gets a retriable error.
-    member.answerJoin(joinError(member.memberId, GroupErrorCode.REBALANCE_IN_PROGRESS));
-    member.awaitingJoin = respond;
-    this.rebalancer.maybePrepareRebalance(group, `updating metadata of member ${member.memberId}`);
-    this.rebalancer.tryCompleteJoin(group);
-  }
-
-  private currentGeneration(group: ConsumerGroup, member: GroupMember, withMembers: boolean): JoinGroupResult {
-    return {
-      errorCode: GroupErrorCode.NONE,
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName,
-      leader: group.leaderId ?? '',
-      memberId: member.memberId,
-      members: withMembers ? group.currentMemberMetadata() : [],
-    };
   }
 
   private sync(input: SyncGroupInput, respond: (result: SyncGroupResult) => void): void {
