@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# Real Apache Kafka (single KRaft node) from Maven Central jars, for CI and for developers without Docker.
+#
+#   scripts/kafka/kafka.sh install                      copy the Kafka jars into scripts/kafka/target/lib (idempotent)
+#   scripts/kafka/kafka.sh start [--port P] [--dir D]   format storage in D, start a broker+controller on 127.0.0.1:P,
+#                                                       wait until it answers metadata requests; prints the address
+#   scripts/kafka/kafka.sh stop  [--dir D]              SIGTERM the broker started in D, SIGKILL after 30 s
+#   scripts/kafka/kafka.sh status [--dir D]             exit 0 and print the address if the broker in D is running
+#   scripts/kafka/kafka.sh tool CLASS [ARGS...]         run a Kafka Java tool with the same class path, e.g.
+#       tool org.apache.kafka.tools.TopicCommand --bootstrap-server 127.0.0.1:P --list
+#       tool org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server 127.0.0.1:P --topic t --from-beginning
+#       tool kafka.tools.ConsoleProducer --bootstrap-server 127.0.0.1:P --topic t
+#   scripts/kafka/kafka.sh topics|console-consumer|console-producer ARGS...   shorthands for the three tools above
+#
+# Defaults: --port 19092, --dir scripts/kafka/.work. Needs java (17+) and, for install, mvn.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+LIB="$HERE/target/lib"
+DEFAULT_DIR="$HERE/.work"
+START_TIMEOUT_S="${KAFKA_START_TIMEOUT_S:-90}"
+
+die() { echo "kafka.sh: $*" >&2; exit 1; }
+now_s() { date +%s; }
+
+free_port() {
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+need_lib() {
+  compgen -G "$LIB/kafka_2.13-*.jar" >/dev/null || die "Kafka jars missing in $LIB — run: scripts/kafka/kafka.sh install"
+}
+
+java_tool() {
+  # Tools log at WARN to stderr so their output stays readable.
+  java -Xmx256m -Dlog4j.configuration="file:$HERE/tools-log4j.properties" -cp "$LIB/*" "$@"
+}
+
+cmd_install() {
+  command -v mvn >/dev/null || die "mvn not found — install Maven (apt-get install -y maven)"
+  if compgen -G "$LIB/kafka_2.13-*.jar" >/dev/null && compgen -G "$LIB/kafka-tools-*.jar" >/dev/null \
+     && [[ "$LIB" -nt "$HERE/pom.xml" ]]; then
+    echo "kafka.sh: jars already in $LIB"
+    return 0
+  fi
+  (cd "$HERE" && mvn -q -B dependency:copy-dependencies)
+  touch "$LIB"
+  echo "kafka.sh: installed $(ls "$LIB" | wc -l) jars into $LIB"
+}
+
+parse_common() {
+  PORT=19092
+  DIR="$DEFAULT_DIR"
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --port) PORT="$2"; shift 2 ;;
+      --port=*) PORT="${1#*=}"; shift ;;
+      --dir) DIR="$2"; shift 2 ;;
+      --dir=*) DIR="${1#*=}"; shift ;;
+      *) die "unknown option '$1' (expected --port P or --dir D)" ;;
+    esac
+  done
+  [[ "$PORT" =~ ^[0-9]+$ ]] || die "--port must be a number, got '$PORT'"
+  mkdir -p "$DIR"
+  DIR="$(cd "$DIR" && pwd)"
+}
+
+running_pid() {
+  local pidfile="$DIR/kafka.pid"
+  [[ -f "$pidfile" ]] || return 1
+  local pid; pid="$(cat "$pidfile")"
+  kill -0 "$pid" 2>/dev/null || return 1
+  echo "$pid"
+}
+
+write_config() {
+  local controller_port="$1"
+  cat >"$DIR/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+controller.quorum.voters=1@127.0.0.1:$controller_port
+log.dirs=$DIR/logs
+num.partitions=1
+default.replication.factor=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+delete.topic.enable=true
+log.retention.hours=24
+log.segment.bytes=67108864
+EOF
+  cat >"$DIR/log4j.properties" <<EOF
+log4j.rootLogger=INFO, file
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=$DIR/server.log
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.org.apache.kafka.clients=WARN
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.state.change.logger=WARN
+EOF
+}
+
+cmd_start() {
+  parse_common "$@"
+  need_lib
+  command -v java >/dev/null || die "java not found — install a JDK 17+ (apt-get install -y openjdk-17-jre-headless)"
+  if pid="$(running_pid)"; then
+    die "a broker from $DIR is already running (pid $pid); stop it first: scripts/kafka/kafka.sh stop --dir $DIR"
+  fi
+  port_open "$PORT" && die "port $PORT on 127.0.0.1 is already in use — pick another with --port"
+  local started; started="$(now_s)"
+  local controller_port; controller_port="$(free_port)"
+  rm -rf "$DIR/logs"
+  write_config "$controller_port"
+  local cluster_id; cluster_id="$(java_tool kafka.tools.StorageTool random-uuid)"
+  java_tool kafka.tools.StorageTool format -t "$cluster_id" -c "$DIR/server.properties" >"$DIR/format.out" 2>&1 \
+    || { cat "$DIR/format.out" >&2; die "formatting storage in $DIR/logs failed"; }
+  nohup java -Xmx512m -Xms256m -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:$DIR/log4j.properties" -Dkafka.logs.dir="$DIR" \
+    -cp "$LIB/*" kafka.Kafka "$DIR/server.properties" >"$DIR/stdout.log" 2>&1 &
+  local pid=$!
+  echo "$pid" >"$DIR/kafka.pid"
+  echo "127.0.0.1:$PORT" >"$DIR/address"
+
+  local deadline=$(( started + START_TIMEOUT_S ))
+  until port_open "$PORT"; do
+    kill -0 "$pid" 2>/dev/null || { tail -n 40 "$DIR/server.log" "$DIR/stdout.log" >&2 || true; die "Kafka exited during startup (logs in $DIR)"; }
+    (( $(now_s) < deadline )) || { cmd_stop_pid "$pid"; die "Kafka did not open port $PORT within ${START_TIMEOUT_S}s (logs in $DIR)"; }
+    sleep 0.5
+  done
+  # The port answering is not enough: wait until a metadata request (topic list) succeeds.
+  until java_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$PORT" --list >/dev/null 2>"$DIR/probe.err"; do
+    kill -0 "$pid" 2>/dev/null || die "Kafka exited during startup (logs in $DIR)"
+    (( $(now_s) < deadline )) || { cmd_stop_pid "$pid"; die "Kafka did not answer metadata requests within ${START_TIMEOUT_S}s (logs in $DIR)"; }
+    sleep 1
+  done
+  echo "kafka.sh: Apache Kafka ready at 127.0.0.1:$PORT (pid $pid, dir $DIR) in $(( $(now_s) - started ))s" >&2
+  echo "127.0.0.1:$PORT"
+}
+
+cmd_stop_pid() {
+  local pid="$1"
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 60); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.5
+  done
+  echo "kafka.sh: pid $pid did not stop in 30s, sending SIGKILL" >&2
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+cmd_stop() {
+  parse_common "$@"
+  local pid
+  if pid="$(running_pid)"; then
+    cmd_stop_pid "$pid"
+    echo "kafka.sh: stopped Kafka (pid $pid) from $DIR" >&2
+  else
+    echo "kafka.sh: no running Kafka in $DIR" >&2
+  fi
+  rm -f "$DIR/kafka.pid"
+}
+
+cmd_status() {
+  parse_common "$@"
+  local pid
+  if pid="$(running_pid)"; then
+    echo "$(cat "$DIR/address") (pid $pid)"
+  else
+    echo "kafka.sh: no running Kafka in $DIR" >&2
+    return 1
+  fi
+}
+
+main() {
+  local cmd="${1:-}"
+  [[ $# -gt 0 ]] && shift
+  case "$cmd" in
+    install) cmd_install ;;
+    start) cmd_start "$@" ;;
+    stop) cmd_stop "$@" ;;
+    status) cmd_status "$@" ;;
+    tool) need_lib; [[ $# -gt 0 ]] || die "tool needs a Java class name"; java_tool "$@" ;;
+    topics) need_lib; java_tool org.apache.kafka.tools.TopicCommand "$@" ;;
+    console-consumer) need_lib; java_tool org.apache.kafka.tools.consumer.ConsoleConsumer "$@" ;;
+    console-producer) need_lib; java_tool kafka.tools.ConsoleProducer "$@" ;;
+    ""|-h|--help|help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+    *) die "unknown command '$cmd' (install, start, stop, status, tool, topics, console-consumer, console-producer)" ;;
+  esac
+}
+
+main "$@"
