@@ -1,19 +1,25 @@
 import { Kafka, logLevel, type Consumer, type EachMessagePayload } from 'kafkajs';
 import { pino } from 'pino';
 import { launchBroker, type BrokerHandle } from '../../src/broker/launch-broker.ts';
+import type { LogStorage, OffsetStore } from '../../src/broker/storage/log-storage.ts';
 import { MemoryLogStorage, MemoryOffsetStore } from '../broker/memory-log-storage.ts';
 import { GROUP_HANDLERS } from './group-handlers.ts';
 
-/** Starts a broker on a free port over in-memory storage with the group handlers, and a kafkajs client for it. */
-export async function startGroupBroker(): Promise<{ broker: BrokerHandle; kafka: Kafka }> {
+/**
+ * Starts a broker on a free port over in-memory storage (fresh, or the given one to simulate a
+ * restart) with the group handlers, and a kafkajs client for it.
+ */
+export async function startGroupBroker(
+  stores: { storage?: LogStorage; offsets?: OffsetStore } = {},
+): Promise<{ broker: BrokerHandle; kafka: Kafka }> {
   const broker = await launchBroker({
     host: '127.0.0.1',
     port: 0,
     nodeId: 0,
     clusterId: 'coordinator-e2e-cluster',
     config: { defaultPartitions: 1, autoCreateTopics: true, maxFrameBytes: 1 << 20, groupInitialRebalanceDelayMs: 0 },
-    storage: new MemoryLogStorage(),
-    offsets: new MemoryOffsetStore(),
+    storage: stores.storage ?? new MemoryLogStorage(),
+    offsets: stores.offsets ?? new MemoryOffsetStore(),
     log: pino({ level: process.env.BROKER_TEST_LOG ?? 'silent' }),
     retentionCheckIntervalMs: 60_000,
     extraHandlers: GROUP_HANDLERS,
