@@ -48,7 +48,16 @@ function build(req: FetchRequest, broker: BrokerContext): Built {
       }
       let records: Buffer = EMPTY;
       if (offset < log.logEndOffset && remaining > 0) {
-        records = log.read(offset, Math.min(p.partitionMaxBytes, remaining));
+        try {
+          records = log.read(offset, Math.min(p.partitionMaxBytes, remaining));
+        } catch (err) {
+          // Retention may have moved the log start between the check and the read.
+          const moved = offset < log.logStartOffset || offset > log.logEndOffset;
+          if (!moved) broker.log.error({ topic, partition: p.partition, offset, err }, 'read failed');
+          hasError = true;
+          partitions.push(emptyPartition(p.partition, moved ? ErrorCode.OFFSET_OUT_OF_RANGE : ErrorCode.KAFKA_STORAGE_ERROR, log));
+          continue;
+        }
         // Only the first non-empty partition may exceed the total limit (so one big batch still flows).
         if (bytes > 0 && records.length > remaining) records = EMPTY;
       }

@@ -54,7 +54,14 @@ export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
           partitionResponses.push(failed(p.index, ErrorCode.CORRUPT_MESSAGE, err.message));
           continue;
         }
-        const result = log.append(p.records);
+        let result;
+        try {
+          result = log.append(p.records);
+        } catch (err) {
+          broker.log.error({ topic: t.name, partition: p.index, err }, 'append failed');
+          partitionResponses.push(failed(p.index, ErrorCode.KAFKA_STORAGE_ERROR, `append to ${t.name}-${p.index} failed: ${(err as Error).message}`));
+          continue;
+        }
         partitionResponses.push({
           index: p.index,
           errorCode: ErrorCode.NONE,
