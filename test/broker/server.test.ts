@@ -119,4 +119,41 @@ describe('broker server over the raw protocol', () => {
     expect(f.responses[0].partitions[0].records.length).toBe(0);
     expect(f.responses[0].partitions[0].highWatermark).toBe(1n);
   });
+
+  it('writes responses in request order even when an earlier fetch waits', async () => {
+    const order: string[] = [];
+    const slow = client.request(1, 11, fetchBody('long-poll', 1, 400)).then(() => order.push('fetch'));
+    const quick = client.request(3, 1, { topics: null }).then(() => order.push('metadata'));
+    await Promise.all([slow, quick]);
+    expect(order).toEqual(['fetch', 'metadata']);
+  });
+
+  it('honours per-partition and total fetch byte limits, but always returns one whole batch', async () => {
+    await client.request(19, 3, { topics: [{ name: 'limits', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false });
+    const big = encodeRecordBatch({ records: [{ value: Buffer.alloc(3000, 1) }] });
+    for (let i = 0; i < 3; i++) {
+      await client.request(0, 7, { transactionalId: null, acks: 1, timeoutMs: 100, topicData: [{ name: 'limits', partitionData: [{ index: 0, records: big }, { index: 1, records: big }] }] });
+    }
+    const req = (partitionMaxBytes: number, maxBytes: number) => ({
+      ...fetchBody('limits', 0), maxBytes,
+      topics: [{ topic: 'limits', partitions: [0, 1].map((partition) => ({ partition, currentLeaderEpoch: -1, fetchOffset: 0n, logStartOffset: -1n, partitionMaxBytes })) }],
+    });
+    const sizes = async (pmb: number, mb: number) =>
+      (await client.request(1, 11, req(pmb, mb))).responses[0].partitions.map((p: { records: Buffer }) => decodeRecordBatches(p.records).length);
+    expect(await sizes(1 << 20, 1 << 20)).toEqual([3, 3]);
+    expect(await sizes(7000, 1 << 20)).toEqual([2, 2]);
+    expect(await sizes(100, 1 << 20)).toEqual([1, 1]);
+    expect(await sizes(1 << 20, 7000)).toEqual([2, 0]);
+    expect(await sizes(1 << 20, 100)).toEqual([1, 0]);
+  });
+
+  it('answers unknown partitions and invalid acks per partition', async () => {
+    const batch = encodeRecordBatch({ records: [{ value: 'x' }] });
+    const res = await client.request(0, 5, { transactionalId: null, acks: 1, timeoutMs: 100, topicData: [{ name: 'raw-topic', partitionData: [{ index: 9, records: batch }] }] });
+    expect(res.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    const acks = await client.request(0, 7, { transactionalId: null, acks: 2, timeoutMs: 100, topicData: [{ name: 'raw-topic', partitionData: [{ index: 0, records: batch }] }] });
+    expect(acks.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_REQUIRED_ACKS);
+    const meta = await client.request(3, 0, { topics: [] });
+    expect(meta.topics.map((t: { name: string }) => t.name)).toContain('raw-topic');
+  });
 });
