@@ -27,7 +27,8 @@ export const joinGroupHandler: ApiHandler<JoinGroupRequest, JoinGroupResponse> =
       sessionTimeoutMs: req.sessionTimeoutMs,
       rebalanceTimeoutMs: req.rebalanceTimeoutMs ?? -1,
       protocolType: req.protocolType,
-      protocols: req.protocols,
+      // Copied: the decoded bytes may be views into the connection's read buffer.
+      protocols: req.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata) })),
       requireKnownMemberId: ctx.apiVersion >= 4,
     });
     return {

@@ -23,7 +23,8 @@ export const syncGroupHandler: ApiHandler<SyncGroupRequest, SyncGroupResponse> =
       memberId: req.memberId,
       protocolType: req.protocolType ?? null,
       protocolName: req.protocolName ?? null,
-      assignments: req.assignments,
+      // Copied: the decoded bytes may be views into the connection's read buffer.
+      assignments: req.assignments.map((a) => ({ memberId: a.memberId, assignment: Buffer.from(a.assignment) })),
     });
     return {
       throttleTimeMs: 0,
