@@ -2,7 +2,14 @@ import type { OffsetStore } from '../storage/log-storage.ts';
 import type { FetchedOffset, OffsetToCommit, PartitionResult, TopicPartitions } from './coordinator-types.ts';
 import { GroupErrorCode } from './group-error-code.ts';
 
-/** Largest commit metadata accepted, in characters (Kafka's `offset.metadata.max.bytes`). */
+/**
+ * Largest commit metadata accepted, in characters (Kafka's `offset.metadata.max.bytes`).
+ *
+ * @example
+ * ```ts
+ * if (metadata.length > MAX_OFFSET_METADATA_LENGTH) return GroupErrorCode.OFFSET_METADATA_TOO_LARGE;
+ * ```
+ */
 export const MAX_OFFSET_METADATA_LENGTH = 4096;
 
 /**

@@ -16,7 +16,14 @@ import { SluiceError } from '../../errors.ts';
  */
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
-/** Every state, in the order Kafka documents them. */
+/**
+ * Every state, in the order Kafka documents them.
+ *
+ * @example
+ * ```ts
+ * GROUP_STATES.includes(state as GroupState);
+ * ```
+ */
 export const GROUP_STATES: readonly GroupState[] = [
   'Empty',
   'PreparingRebalance',
@@ -34,7 +41,14 @@ const VALID_PREVIOUS_STATES: Readonly<Record<GroupState, readonly GroupState[]>>
   Dead: ['Stable', 'PreparingRebalance', 'CompletingRebalance', 'Empty', 'Dead'],
 };
 
-/** A group was asked to move between two states that the group state machine does not connect. */
+/**
+ * A group was asked to move between two states that the group state machine does not connect.
+ *
+ * @example
+ * ```ts
+ * try { group.transitionTo('Stable'); } catch (e) { if (e instanceof IllegalGroupTransitionError) log.error(e.message); }
+ * ```
+ */
 export class IllegalGroupTransitionError extends SluiceError {
   constructor(groupId: string, from: GroupState, to: GroupState) {
     super(
