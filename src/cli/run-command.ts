@@ -1,0 +1,52 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Argv, CommandModule } from 'yargs';
+import { CliError } from './cli-error.ts';
+import { resolveBrokerAddress } from './broker-address.ts';
+
+interface RunArgs {
+  file: string;
+  broker?: string;
+  '--'?: Array<string | number>;
+}
+
+/**
+ * Runs an app file in this process: sets `SLUICE_BROKER_ADDRESS` from `--broker`, makes
+ * `process.argv` look as if the file had been started directly with the arguments after `--`, and
+ * imports it. Resolves when the module's top-level code has finished (a long-running app keeps the
+ * process alive afterwards).
+ *
+ * @example
+ * ```ts
+ * await runAppFile({ file: 'apps/jokes-producer.ts', broker: 'localhost:9092', appArgs: ['--count', '5'] });
+ * ```
+ */
+export async function runAppFile(options: { file: string; broker?: string; appArgs?: string[] }): Promise<void> {
+  const path = resolve(options.file);
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new CliError(`No such app file: ${options.file} — try \`ls apps/\``);
+  }
+  if (options.broker !== undefined) {
+    process.env.SLUICE_BROKER_ADDRESS = resolveBrokerAddress(options.broker);
+  }
+  process.argv = [process.argv[0], path, ...(options.appArgs ?? [])];
+  await import(pathToFileURL(path).href);
+}
+
+/** `sluice run <file.ts> [--broker HOST:PORT] [-- app args]` */
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run <file>',
+  describe: 'Run a pipeline app file (TypeScript) in this process',
+  builder: (yargs: Argv) =>
+    yargs
+      .positional('file', { type: 'string', demandOption: true, describe: 'App file, e.g. apps/word-counter.ts' })
+      .option('broker', { type: 'string', describe: 'Kafka bootstrap address host:port (sets SLUICE_BROKER_ADDRESS)' })
+      .example('$0 run apps/jokes-producer.ts', 'Produce the sample jokes to localhost:9092')
+      .example('$0 run apps/word-counter.ts --broker 127.0.0.1:19092', 'Count words against another broker')
+      .example('$0 run apps/jokes-producer.ts -- --count 10 --rate 5', 'Pass flags to the app after --') as unknown as Argv<RunArgs>,
+  handler: async (argv) => {
+    const appArgs = (argv['--'] ?? []).map(String);
+    await runAppFile({ file: argv.file, broker: argv.broker, appArgs });
+  },
+};
