@@ -30,10 +30,12 @@ function nameFlags(message: string): string {
   const match = /^(Unknown arguments?): (.*)$/.exec(message);
   if (!match) return message;
   const typed = match[2].split(', ').map((name) => {
-    const flag = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `-${name}`);
+    const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    const flag = process.argv.find((a) => [`--${name}`, `--${kebab}`, `-${name}`].includes(a.split('=')[0]));
     return flag ? flag.split('=')[0] : name;
   });
-  return `${match[1]}: ${typed.join(', ')} — see the options above`;
+  const unique = [...new Set(typed)];
+  return `Unknown argument${unique.length > 1 ? 's' : ''}: ${unique.join(', ')} — see the options above`;
 }
 
 function fail(error: unknown): never {

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { runCli } from './cli-support.ts';
+import { lineToMessage } from '../../src/cli/produce-command.ts';
+import { parseHostPort, resolveBrokerAddress } from '../../src/cli/broker-address.ts';
+import { CliError } from '../../src/cli/cli-error.ts';
+
+describe('sluice CLI', () => {
+  it('lists every command in --help', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    for (const command of ['run <file>', 'broker', 'topics', 'consume <topic>', 'produce <topic>']) {
+      expect(result.stdout).toContain(`sluice ${command}`);
+    }
+    expect(result.stdout).toContain('Examples:');
+  });
+
+  it('shows examples in the help of a command', async () => {
+    const result = await runCli(['consume', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('--from-beginning');
+    expect(result.stdout).toContain('sluice consume words --from-beginning');
+  });
+
+  it('prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const result = await runCli(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(version);
+  });
+
+  it('exits 1 with a clear message when the app file does not exist', async () => {
+    const result = await runCli(['run', 'apps/no-such-app.ts']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('No such app file: apps/no-such-app.ts — try `ls apps/`');
+    expect(result.stderr).not.toContain('    at ');
+  });
+
+  it('rejects an unknown flag and names it', async () => {
+    const result = await runCli(['topics', 'list', '--bogus-flag']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Unknown argument: --bogus-flag');
+  });
+
+  it('rejects an unknown command', async () => {
+    const result = await runCli(['frobnicate']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('frobnicate');
+  });
+
+  it('reports an unreachable broker in one line and exits 1', async () => {
+    const result = await runCli(['topics', 'list', '--broker', '127.0.0.1:1'], { timeoutMs: 30_000 });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Cannot reach a Kafka broker at 127.0.0.1:1');
+  });
+
+  it('rejects a broker address that is not host:port', async () => {
+    const result = await runCli(['topics', 'list', '--broker', 'nowhere']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Broker address "nowhere" is not host:port');
+  });
+});
+
+describe('CLI helpers', () => {
+  it('splits a line into key and value at the first separator only', () => {
+    expect(lineToMessage('k:v:w', ':')).toEqual({ key: 'k', value: 'v:w' });
+    expect(lineToMessage('no separator here', ':')).toEqual({ value: 'no separator here' });
+    expect(lineToMessage('k:v')).toEqual({ value: 'k:v' });
+  });
+
+  it('parses host:port and prefers the flag over the environment', () => {
+    expect(parseHostPort('127.0.0.1:19092')).toEqual({ host: '127.0.0.1', port: 19092 });
+    expect(parseHostPort('[::1]:9092')).toEqual({ host: '::1', port: 9092 });
+    expect(() => parseHostPort('host:99999')).toThrow(CliError);
+    const saved = process.env.SLUICE_BROKER_ADDRESS;
+    process.env.SLUICE_BROKER_ADDRESS = 'envhost:1234';
+    try {
+      expect(resolveBrokerAddress()).toBe('envhost:1234');
+      expect(resolveBrokerAddress('flaghost:9')).toBe('flaghost:9');
+    } finally {
+      if (saved === undefined) delete process.env.SLUICE_BROKER_ADDRESS;
+      else process.env.SLUICE_BROKER_ADDRESS = saved;
+    }
+  });
+});
