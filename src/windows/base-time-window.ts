@@ -40,7 +40,7 @@ export abstract class BaseTimeWindow<R> implements WindowLogic<R> {
     }
     const updated = this.add(key, value, timestamp, store, before.wm);
     const after = advanceWatermark(store, before, { maxTs: timestamp, wm: timestamp - this.grace });
-    const expired = after.wm > before.wm ? this.closeIndexed(store, takeClosedWindows(store, after.wm), after.wm) : [];
+    const expired = after.wm > before.wm ? this.closeIndexed(store, takeClosedWindows(store, after.wm, before.wm), after.wm) : [];
     return { updated, expired, late: false };
   }
 

@@ -74,17 +74,18 @@ export function unindexWindow(store: StoreView, w: IndexedWindow): void {
 }
 
 /**
- * Removes and returns the indexed windows with `end <= upTo` (all when `upTo` is Infinity), in
- * end, key, start order.
+ * Removes and returns the indexed windows with `from <= end <= upTo` (all when `upTo` is
+ * Infinity), in end, key, start order. Pass the previous watermark as `from`: windows ending at or
+ * before it were taken already, and skipping them keeps the scan clear of their deletions.
  *
  * @example
  * ```ts
- * for (const w of takeClosedWindows(view, watermark)) emit(w);
+ * for (const w of takeClosedWindows(view, newWatermark, oldWatermark)) emit(w);
  * ```
  */
-export function takeClosedWindows(store: StoreView, upTo: number): IndexedWindow[] {
+export function takeClosedWindows(store: StoreView, upTo: number, from = -Infinity): IndexedWindow[] {
   const closed: IndexedWindow[] = [];
-  for (const [key] of store.scan([INDEX])) {
+  for (const [key] of store.scan([INDEX], { from })) {
     const end = key[1] as number;
     if (end > upTo) break;
     closed.push({ end, key: key[2], start: key[3] as number });

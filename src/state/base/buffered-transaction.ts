@@ -1,19 +1,14 @@
 import { decodeKey, encodeKey, prefixEnd, type KeyPart, type StoreKey } from './key-codec.ts';
+import { PendingWrites } from './pending-writes.ts';
 import { StateError } from './state-error.ts';
 import type { StoreBackend } from './store-backend.ts';
 import { assertStoreName, changelogOffsetKey, PROCESSED_OFFSET_KEY } from './store-meta.ts';
 import type { CommitMarks, PartitionTransaction, ScanRange, StateChange, StoreView } from './state-store.ts';
 
-interface BufferedWrite {
-  readonly storeName: string;
-  readonly key: KeyPart[];
-  readonly bytes: Buffer;
-  value: unknown; // undefined = deleted
-}
-
 /**
- * A {@link PartitionTransaction} that buffers writes in memory (sorted by key bytes) and applies
- * them to a {@link StoreBackend} in one atomic write on commit, together with the offsets.
+ * A {@link PartitionTransaction} that buffers writes in memory and applies them to a
+ * {@link StoreBackend} in one atomic write on commit, together with the offsets. Reads and scans
+ * see the buffered writes merged over the stored entries.
  *
  * @example
  * ```ts
@@ -23,8 +18,7 @@ interface BufferedWrite {
  * ```
  */
 export class BufferedTransaction implements PartitionTransaction {
-  // latin1 strings compare like the bytes they hold, so a Map + sort gives byte order.
-  private readonly writes = new Map<string, BufferedWrite>();
+  private readonly pending = new PendingWrites();
   private readonly views = new Map<string, StoreView>();
   private done = false;
 
@@ -45,15 +39,12 @@ export class BufferedTransaction implements PartitionTransaction {
   }
 
   changes(): StateChange[] {
-    return [...this.writes.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, w]) => ({ storeName: w.storeName, key: w.key, value: w.value }));
+    return this.pending.all().map((w) => ({ storeName: w.storeName, key: w.key, value: w.value }));
   }
 
   commit(marks: CommitMarks = {}): void {
     this.assertOpen();
-    const entries: Array<readonly [Buffer, unknown]> = [];
-    for (const w of this.writes.values()) entries.push([w.bytes, w.value]);
+    const entries: Array<readonly [Buffer, unknown]> = this.pending.all().map((w) => [w.bytes, w.value] as const);
     if (marks.processedOffset !== undefined) entries.push([PROCESSED_OFFSET_KEY, marks.processedOffset]);
     for (const [storeName, offset] of Object.entries(marks.changelogOffsets ?? {})) {
       entries.push([changelogOffsetKey(storeName), offset]);
@@ -68,7 +59,7 @@ export class BufferedTransaction implements PartitionTransaction {
 
   private end(): void {
     this.done = true;
-    this.writes.clear();
+    this.pending.clear();
     this.onEnd();
   }
 
@@ -77,54 +68,55 @@ export class BufferedTransaction implements PartitionTransaction {
   }
 
   private makeView(storeName: string): StoreView {
-    const fullKey = (key: StoreKey): [KeyPart[], Buffer] => {
-      const parts = [storeName, ...key];
-      return [parts, encodeKey(parts)];
-    };
+    const storePrefix = encodeKey([storeName]);
+    const storePrefixId = storePrefix.toString('latin1');
+    const bytesOf = (key: StoreKey): Buffer => Buffer.concat([storePrefix, encodeKey(key)]);
     const read = (key: StoreKey): unknown => {
-      const [, bytes] = fullKey(key);
-      const buffered = this.writes.get(bytes.toString('latin1'));
+      const bytes = bytesOf(key);
+      const buffered = this.pending.get(bytes.toString('latin1'));
       return buffered ? buffered.value : this.backend.read(bytes);
     };
     const write = (key: StoreKey, value: unknown): void => {
       this.assertOpen();
-      const [, bytes] = fullKey(key);
-      this.writes.set(bytes.toString('latin1'), { storeName, key: [...key], bytes, value });
+      const bytes = bytesOf(key);
+      const bucket = key.length === 0 ? storePrefixId : storePrefixId + encodeKey([key[0]]).toString('latin1');
+      this.pending.set(bytes.toString('latin1'), bucket, { storeName, key: [...key], bytes, value });
     };
     return {
       get: read,
       has: (key) => read(key) !== undefined,
       set: write,
       delete: (key) => write(key, undefined),
-      scan: (prefix, range) => this.scan(storeName, prefix, range),
+      scan: (prefix, range) => this.scan(storePrefix, prefix, range),
     };
   }
 
-  private *scan(storeName: string, prefix: StoreKey, range: ScanRange = {}): Iterable<[KeyPart[], unknown]> {
+  private *scan(storePrefix: Buffer, prefix: StoreKey, range: ScanRange = {}): Iterable<[KeyPart[], unknown]> {
     this.assertOpen();
-    const base = encodeKey([storeName, ...prefix]);
-    const start = range.from === undefined ? base : encodeKey([storeName, ...prefix, range.from]);
-    const end = range.to === undefined ? prefixEnd(base) : encodeKey([storeName, ...prefix, range.to]);
-    const lo = start.toString('latin1');
-    const hi = end.toString('latin1');
-    const pending = [...this.writes.entries()]
-      .filter(([k]) => k >= lo && k < hi)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const base = Buffer.concat([storePrefix, encodeKey(prefix)]);
+    const start = range.from === undefined ? base : Buffer.concat([base, encodeKey([range.from])]);
+    const end = range.to === undefined ? prefixEnd(base) : Buffer.concat([base, encodeKey([range.to])]);
+    const storePrefixId = storePrefix.toString('latin1');
+    const bucketId = prefix.length === 0 ? undefined : storePrefixId + encodeKey([prefix[0]]).toString('latin1');
+    const pending = this.pending.range(start.toString('latin1'), end.toString('latin1'), bucketId, storePrefixId)[Symbol.iterator]();
     const stored = this.backend.range(start, end)[Symbol.iterator]();
-    let next = stored.next();
-    let i = 0;
-    const strip = (parts: KeyPart[]): KeyPart[] => parts.slice(1);
-    while (!next.done || i < pending.length) {
-      const storedKey = next.done ? undefined : next.value[0].toString('latin1');
-      const pendingKey = i < pending.length ? pending[i][0] : undefined;
-      if (pendingKey !== undefined && (storedKey === undefined || pendingKey <= storedKey)) {
-        const w = pending[i++][1];
-        if (storedKey === pendingKey) next = stored.next();
+    let p = pending.next();
+    let s = stored.next();
+    let storedId = s.done ? undefined : s.value[0].toString('latin1');
+    const advanceStored = () => {
+      s = stored.next();
+      storedId = s.done ? undefined : s.value[0].toString('latin1');
+    };
+    while (!p.done || !s.done) {
+      if (!p.done && (storedId === undefined || p.value[0] <= storedId)) {
+        const [id, w] = p.value;
+        if (id === storedId) advanceStored();
+        p = pending.next();
         if (w.value !== undefined) yield [w.key, w.value];
-      } else if (!next.done) {
-        const [bytes, value] = next.value;
-        next = stored.next();
-        yield [strip(decodeKey(bytes)), value];
+      } else if (!s.done) {
+        const [bytes, value] = s.value;
+        advanceStored();
+        yield [decodeKey(bytes).slice(1), value];
       }
     }
   }
