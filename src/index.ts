@@ -1,2 +1,32 @@
 // The public API of sluice: explicit named exports only.
 export { SluiceError, ConfigError } from './errors.ts';
+// State and windows
+export type { State, SetOptions } from './state/base/state.ts';
+export type { StateStore, PartitionTransaction, StoreView, StateChange, CommitMarks, ScanRange } from './state/base/state-store.ts';
+export type { KeyPart, StoreKey } from './state/base/key-codec.ts';
+export { StateError } from './state/base/state-error.ts';
+export { InMemoryStateStore } from './state/memory/in-memory-state-store.ts';
+export { LmdbStateStore } from './state/lmdb/lmdb-state-store.ts';
+export { StateManager, type StateManagerOptions, type ChangelogReader } from './state/state-manager.ts';
+export { ChangelogRecovery, type ChangelogMessage } from './state/changelog/changelog-recovery.ts';
+export { changelogTopicName, type ChangelogRecord } from './state/changelog/changelog-topic.ts';
+export { parseDuration, type Duration } from './windows/parse-duration.ts';
+export { ManualClock, systemClock, type WallClock } from './windows/wall-clock.ts';
+export { TumblingWindow } from './windows/tumbling-window.ts';
+export { HoppingWindow } from './windows/hopping-window.ts';
+export { SlidingWindow } from './windows/sliding-window.ts';
+export { SessionWindow } from './windows/session-window.ts';
+export { TumblingCountWindow } from './windows/tumbling-count-window.ts';
+export { HoppingCountWindow } from './windows/hopping-count-window.ts';
+export { SlidingCountWindow } from './windows/sliding-count-window.ts';
+export { WindowRunner, type EmitMode } from './windows/window-runner.ts';
+export { windowResult, type WindowEvent, type WindowLogic, type LateRecord } from './windows/window-types.ts';
+export type { Aggregator } from './windows/aggregations/aggregator.ts';
+export { Sum } from './windows/aggregations/sum.ts';
+export { Count } from './windows/aggregations/count.ts';
+export { Mean } from './windows/aggregations/mean.ts';
+export { Min } from './windows/aggregations/min.ts';
+export { Max } from './windows/aggregations/max.ts';
+export { Reduce } from './windows/aggregations/reduce.ts';
+export { Collect } from './windows/aggregations/collect.ts';
+export { agg } from './windows/aggregations/agg.ts';
