@@ -10,6 +10,7 @@ export { LmdbStateStore } from './state/lmdb/lmdb-state-store.ts';
 export { StateManager, type StateManagerOptions, type ChangelogReader } from './state/state-manager.ts';
 export { ChangelogRecovery, type ChangelogMessage } from './state/changelog/changelog-recovery.ts';
 export { changelogTopicName, type ChangelogRecord } from './state/changelog/changelog-topic.ts';
+export { KafkaChangelogReader } from './state/changelog/kafka-changelog-reader.ts';
 export { parseDuration, type Duration } from './windows/parse-duration.ts';
 export { ManualClock, systemClock, type WallClock } from './windows/wall-clock.ts';
 export { TumblingWindow } from './windows/tumbling-window.ts';
