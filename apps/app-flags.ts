@@ -1,0 +1,75 @@
+// Shared by the app files: command-line flags and "am I the program being run?".
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+
+/** Flags every app understands. */
+export interface AppFlags {
+  /** Kafka bootstrap address; default `SLUICE_BROKER_ADDRESS` or `localhost:9092`. */
+  broker: string;
+  /** How many records to produce (producers only); undefined = all. */
+  count?: number;
+  /** Records per second (producers only); 0 = as fast as possible. */
+  rate: number;
+  /** Stop after this many seconds (consumers); undefined = until Ctrl-C. */
+  seconds?: number;
+}
+
+/** What `parseAppFlags` needs to know about an app. */
+export interface AppSpec {
+  /** File name without `.ts`, e.g. `jokes-producer`. */
+  name: string;
+  /** One line for `--help`. */
+  description: string;
+  /** Producers take `--count` and `--rate`; processors take `--seconds`. */
+  kind: 'producer' | 'processor';
+}
+
+/**
+ * Parses an app's flags from `process.argv` (strict: unknown flags are errors naming the flag).
+ *
+ * @example
+ * ```ts
+ * const flags = parseAppFlags({ name: 'jokes-producer', description: 'Produces the jokes', kind: 'producer' });
+ * ```
+ */
+export function parseAppFlags(spec: AppSpec, argv: string[] = hideBin(process.argv)): AppFlags {
+  let cli = yargs(argv)
+    .scriptName(spec.name)
+    .usage(`$0 [options]\n\n${spec.description}`)
+    .option('broker', {
+      type: 'string',
+      default: process.env.SLUICE_BROKER_ADDRESS ?? 'localhost:9092',
+      describe: 'Kafka bootstrap address host:port',
+    })
+    .example(`npx tsx apps/${spec.name}.ts --broker localhost:9092`, 'Run against a local broker')
+    .example(`npx sluice run apps/${spec.name}.ts --broker localhost:9092`, 'The same through the sluice CLI');
+  cli =
+    spec.kind === 'producer'
+      ? cli
+          .option('count', { type: 'number', describe: 'How many records to produce (default: all)' })
+          .option('rate', { type: 'number', default: 0, describe: 'Records per second, 0 = as fast as possible' })
+      : cli.option('seconds', { type: 'number', describe: 'Stop after this many seconds (default: run until Ctrl-C)' });
+  const parsed = cli.strict().help().parseSync() as { broker: string; count?: number; rate?: number; seconds?: number };
+  return { broker: parsed.broker, count: parsed.count, rate: parsed.rate ?? 0, seconds: parsed.seconds };
+}
+
+/**
+ * True when the module at `moduleUrl` is the program being run (`tsx apps/x.ts` or
+ * `sluice run apps/x.ts`), false when a test or the demo imports it.
+ *
+ * @example
+ * ```ts
+ * if (isMain(import.meta.url)) await main();
+ * ```
+ */
+export function isMain(moduleUrl: string): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(fileURLToPath(moduleUrl)) === realpathSync(entry);
+  } catch {
+    return false;
+  }
+}
