@@ -5,6 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { CliError } from './cli-error.ts';
 import { runCommand } from './run-command.ts';
 import { brokerCommand } from './broker-command.ts';
+import { demoCommand } from './demo-command.ts';
 import { topicsCommand } from './topics-command.ts';
 import { consumeCommand } from './consume-command.ts';
 import { produceCommand } from './produce-command.ts';
@@ -53,6 +54,7 @@ const cli = yargs(hideBin(process.argv))
   .parserConfiguration({ 'populate--': true })
   .command(runCommand)
   .command(brokerCommand)
+  .command(demoCommand)
   .command(topicsCommand)
   .command(consumeCommand)
   .command(produceCommand)

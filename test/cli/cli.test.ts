@@ -9,7 +9,7 @@ describe('sluice CLI', () => {
   it('lists every command in --help', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
-    for (const command of ['run <file>', 'broker', 'topics', 'consume <topic>', 'produce <topic>']) {
+    for (const command of ['run <file>', 'broker', 'demo', 'topics', 'consume <topic>', 'produce <topic>']) {
       expect(result.stdout).toContain(`sluice ${command}`);
     }
     expect(result.stdout).toContain('Examples:');
@@ -34,6 +34,31 @@ describe('sluice CLI', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('No such app file: apps/no-such-app.ts — try `ls apps/`');
     expect(result.stderr).not.toContain('    at ');
+  });
+
+  it('runs an app file with --broker as SLUICE_BROKER_ADDRESS and the args after --', async () => {
+    const result = await runCli(['run', 'test/cli/fixtures/echo-app.ts', '--broker', '127.0.0.1:19999', '--', '--count', '3']);
+    expect(result.code).toBe(0);
+    const printed = JSON.parse(result.stdout.trim()) as { broker: string; args: string[]; main: string };
+    expect(printed.broker).toBe('127.0.0.1:19999');
+    expect(printed.args).toEqual(['--count', '3']);
+    expect(printed.main).toMatch(/test\/cli\/fixtures\/echo-app\.ts$/);
+  });
+
+  it('prints the message of an app that throws, without a stack, and exits 1', async () => {
+    const result = await runCli(['run', 'test/cli/fixtures/failing-app.ts']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('topic "nope" has no value serializer');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    const verbose = await runCli(['run', 'test/cli/fixtures/failing-app.ts', '--verbose']);
+    expect(verbose.code).toBe(1);
+    expect(verbose.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('reports an app that fails after loading and exits 1', async () => {
+    const result = await runCli(['run', 'test/cli/fixtures/failing-later-app.ts']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('lost the broker at 127.0.0.1:1 while running');
   });
 
   it('rejects an unknown flag and names it', async () => {

@@ -76,7 +76,8 @@ export function testKafka(address: string, clientId = 'sluice-test'): Kafka {
   return new Kafka({ clientId, brokers: [address], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
 }
 
-/** Creates topics (ignoring ones that exist) and waits until their metadata is visible. */
+/** Creates topics (ignoring ones that exist) and waits until their metadata is visible. The consume
+ * helpers call it for the topic they read, so a test may wait for a topic an app has yet to create. */
 export async function createTopics(address: string, topics: string[], numPartitions = 1): Promise<void> {
   const admin = testKafka(address, 'sluice-test-admin').admin();
   await admin.connect();
@@ -99,7 +100,7 @@ export interface ConsumedRecord {
 }
 
 /**
- * Reads `topic` from the beginning with a fresh consumer group until `n` records arrived (then
+ * Reads `topic` (creating it when missing) from the beginning with a fresh consumer group until `n` records arrived (then
  * resolves with exactly those) or `timeoutMs` passed (then rejects, saying how many came).
  *
  * @example
@@ -109,6 +110,7 @@ export interface ConsumedRecord {
  * ```
  */
 export async function consumeAll(address: string, topic: string, n: number, timeoutMs = 30_000): Promise<ConsumedRecord[]> {
+  await createTopics(address, [topic]);
   const consumer = testKafka(address, 'sluice-test-consumer').consumer({ groupId: uniqueName('assert'), maxWaitTimeInMs: 200 });
   const records: ConsumedRecord[] = [];
   await consumer.connect();
@@ -168,6 +170,7 @@ export async function consumeLatestByKey(
   done: (latest: ReadonlyMap<string, string | null>) => boolean,
   timeoutMs = 30_000,
 ): Promise<Map<string, string | null>> {
+  await createTopics(address, [topic]);
   const consumer = testKafka(address, 'sluice-test-consumer').consumer({ groupId: uniqueName('latest'), maxWaitTimeInMs: 200 });
   const latest = new Map<string, string | null>();
   let seen = 0;

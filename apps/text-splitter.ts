@@ -1,0 +1,56 @@
+// Splits each joke of `jokes` into lowercase words and writes { word, joke_id } to `words`, key = word.
+//   npx tsx apps/text-splitter.ts --broker localhost:9092
+import { KafkajsStage } from './kafkajs-stage.ts';
+import { isMain, parseAppFlags } from './app-flags.ts';
+import { JOKES_TOPIC, type Joke } from './jokes-producer.ts';
+
+/** One word of one joke, as written to `words`. */
+export interface WordRecord {
+  word: string;
+  joke_id: number;
+}
+
+export const WORDS_TOPIC = 'words';
+
+/**
+ * Lowercase words of a text, punctuation stripped (apostrophes inside words are kept).
+ *
+ * @example
+ * ```ts
+ * splitWords("It's a cat, isn't it?"); // ["it's", 'a', 'cat', "isn't", 'it']
+ * ```
+ */
+export function splitWords(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s']/gu, ' ')
+    .split(/\s+/)
+    .map((w) => w.replace(/^'+|'+$/g, ''))
+    .filter((w) => w.length > 0);
+}
+
+/**
+ * The text-splitter app (consumer group `text-splitter`); call `run()` to start it.
+ *
+ * @example
+ * ```ts
+ * const app = createTextSplitter({ broker: 'localhost:9092' });
+ * await app.run();
+ * ```
+ */
+export function createTextSplitter(options: { broker: string; inputTopic?: string; outputTopic?: string; consumerGroup?: string }): KafkajsStage<Joke, WordRecord> {
+  return new KafkajsStage<Joke, WordRecord>({
+    broker: options.broker,
+    consumerGroup: options.consumerGroup ?? 'text-splitter',
+    inputTopic: options.inputTopic ?? JOKES_TOPIC,
+    outputTopic: options.outputTopic ?? WORDS_TOPIC,
+    transform: (joke) => splitWords(joke.text).map((word) => ({ key: word, value: { word, joke_id: joke.id } })),
+  });
+}
+
+if (isMain(import.meta.url)) {
+  const flags = parseAppFlags({ name: 'text-splitter', description: `Splits jokes from "${JOKES_TOPIC}" into words on "${WORDS_TOPIC}"`, kind: 'processor' });
+  const app = createTextSplitter({ broker: flags.broker });
+  if (flags.seconds !== undefined) setTimeout(() => void app.stop(), flags.seconds * 1000);
+  await app.run();
+}

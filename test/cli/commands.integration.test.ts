@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './cli-support.ts';
+import { consumeAll, uniqueName, useTestBroker, type TestBroker } from '../support/test-broker.ts';
+
+describe('sluice topics / produce / consume / run against a broker', () => {
+  let broker: TestBroker;
+  beforeAll(async () => {
+    broker = await useTestBroker();
+  });
+  afterAll(async () => {
+    await broker?.close();
+  });
+
+  it('creates, lists, describes and deletes a topic', async () => {
+    const topic = uniqueName('cli-topic');
+    const created = await runCli(['topics', 'create', topic, '--partitions', '3', '--broker', broker.address]);
+    expect(created.stderr).toBe('');
+    expect(created.stdout).toContain(`Created topic ${topic} with 3 partition(s)`);
+
+    const again = await runCli(['topics', 'create', topic, '--broker', broker.address]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`Topic ${topic} already exists`);
+
+    const listed = await runCli(['topics', 'list', '--broker', broker.address]);
+    expect(listed.stdout.split('\n')).toContain(topic);
+
+    const described = await runCli(['topics', 'describe', topic, '--broker', broker.address]);
+    expect(described.code).toBe(0);
+    expect(described.stdout).toContain(`Topic: ${topic}\tPartitionCount: 3`);
+    expect(described.stdout.match(/Partition: \d/g)).toHaveLength(3);
+
+    const deleted = await runCli(['topics', 'delete', topic, '--broker', broker.address]);
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout).toContain(`Deleted topic ${topic}`);
+  });
+
+  it('produces stdin lines with keys and consumes them back', async () => {
+    const topic = uniqueName('cli-lines');
+    await runCli(['topics', 'create', topic, '--broker', broker.address]);
+    const produced = await runCli(['produce', topic, '--key-separator', ':', '--broker', broker.address], { input: 'a:1\nb:two:2\n\nc:3\n' });
+    expect(produced.code).toBe(0);
+    expect(produced.stderr).toContain(`Produced 3 record(s) to ${topic}`);
+
+    const records = await consumeAll(broker.address, topic, 3, 20_000);
+    expect(records.map((r) => [r.key, r.value])).toEqual([
+      ['a', '1'],
+      ['b', 'two:2'],
+      ['c', '3'],
+    ]);
+
+    const consumed = await runCli(['consume', topic, '--from-beginning', '--key', '--max', '3', '--broker', broker.address], { timeoutMs: 40_000 });
+    expect(consumed.code).toBe(0);
+    expect(consumed.stdout.trim().split('\n')).toEqual(['a\t1', 'b\ttwo:2', 'c\t3']);
+
+    const idle = await runCli(['consume', topic, '--idle-timeout', '2', '--broker', broker.address], { timeoutMs: 40_000 });
+    expect(idle.code).toBe(0);
+    expect(idle.stdout).toBe('');
+  });
+
+  it('runs the jokes producer app with --broker and app flags after --', async () => {
+    const result = await runCli(['run', 'apps/jokes-producer.ts', '--broker', broker.address, '--', '--count', '5'], { timeoutMs: 40_000 });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/produced 5 jokes to "jokes" \(\d+ partition\(s\)\)/);
+  });
+});
