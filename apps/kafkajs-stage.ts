@@ -1,6 +1,7 @@
 // A consume → transform → produce stage on plain kafkajs, used by the demo apps until the DSL lands.
 import { Kafka, logLevel, type Consumer, type Producer, type Message } from 'kafkajs';
 
+/** What a {@link KafkajsStage} reads, writes and does to each record. */
 export interface StageOptions<In, Out> {
   broker: string;
   consumerGroup: string;
@@ -10,7 +11,21 @@ export interface StageOptions<In, Out> {
   transform: (value: In) => Array<{ key: string; value: Out }>;
 }
 
-/** A running stage with the run/stop shape of an Application. */
+/**
+ * Reads JSON values from `inputTopic` in consumer group `consumerGroup`, maps each through
+ * `transform`, writes the results as JSON to `outputTopic` (one send per fetched batch, before the
+ * batch's offsets are committed), with the run/stop shape of an Application.
+ *
+ * @example
+ * ```ts
+ * const stage = new KafkajsStage<{ n: number }, { n: number }>({
+ *   broker: 'localhost:9092', consumerGroup: 'doubler', inputTopic: 'numbers', outputTopic: 'doubled',
+ *   transform: (v) => [{ key: String(v.n), value: { n: v.n * 2 } }],
+ * });
+ * setTimeout(() => void stage.stop(), 10_000);
+ * await stage.run();
+ * ```
+ */
 export class KafkajsStage<In, Out> {
   private readonly kafka: Kafka;
   private consumer?: Consumer;
@@ -22,10 +37,12 @@ export class KafkajsStage<In, Out> {
     this.kafka = new Kafka({ clientId: options.consumerGroup, brokers: [options.broker], logLevel: logLevel.NOTHING });
   }
 
+  /** Calls `hook` once the stage has stopped. */
   onStop(hook: () => void): void {
     this.stopHooks.push(hook);
   }
 
+  /** Creates the topics if missing, joins the group and processes until `stop()`. */
   async run(): Promise<void> {
     const consumer = this.kafka.consumer({ groupId: this.options.consumerGroup, maxWaitTimeInMs: 250 });
     const producer = this.kafka.producer({ allowAutoTopicCreation: true });
@@ -57,6 +74,7 @@ export class KafkajsStage<In, Out> {
     await done;
   }
 
+  /** Leaves the group, closes the producer and makes `run()` resolve. */
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
