@@ -13,6 +13,8 @@
 #   scripts/kafka/kafka.sh topics|console-consumer|console-producer ARGS...   shorthands for the three tools above
 #
 # Defaults: --port 19092, --dir scripts/kafka/.work. Needs java (17+) and, for install, mvn.
+# Measured on the 2-core dev/CI machine: install ~6 s from an empty Maven cache (105 jars, 56 MB),
+# start ~4-6 s until a metadata request succeeds, stop ~2 s.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
