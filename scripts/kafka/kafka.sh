@@ -198,7 +198,7 @@ main() {
     topics) need_lib; java_tool org.apache.kafka.tools.TopicCommand "$@" ;;
     console-consumer) need_lib; java_tool org.apache.kafka.tools.consumer.ConsoleConsumer "$@" ;;
     console-producer) need_lib; java_tool kafka.tools.ConsoleProducer "$@" ;;
-    ""|-h|--help|help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+    ""|-h|--help|help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}" ;;
     *) die "unknown command '$cmd' (install, start, stop, status, tool, topics, console-consumer, console-producer)" ;;
   esac
 }
