@@ -1,0 +1,33 @@
+/**
+ * Counters an Application (and its Processor) keep while running; read them from `app.stats`.
+ *
+ * @example
+ * ```ts
+ * await app.run();
+ * console.log(app.stats.processed, app.stats.skippedDeserializationErrors);
+ * ```
+ */
+export interface ProcessingStats {
+  /** Messages read and run through the pipeline (skipped ones included). */
+  processed: number;
+  /** Records the pipeline sent to output topics. */
+  produced: number;
+  /** Messages skipped because onDeserializationError returned true. */
+  skippedDeserializationErrors: number;
+  /** Messages skipped because onProcessingError returned true. */
+  skippedProcessingErrors: number;
+  /** Produce failures onProducerError chose to ignore. */
+  ignoredProducerErrors: number;
+}
+
+/**
+ * A zeroed {@link ProcessingStats}.
+ *
+ * @example
+ * ```ts
+ * const stats = emptyStats();
+ * ```
+ */
+export function emptyStats(): ProcessingStats {
+  return { processed: 0, produced: 0, skippedDeserializationErrors: 0, skippedProcessingErrors: 0, ignoredProducerErrors: 0 };
+}

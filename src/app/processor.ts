@@ -1,0 +1,247 @@
+import type { Logger } from 'pino';
+import { pino } from 'pino';
+import { compilePipeline, type CompiledPipeline } from '../dataframe/compile-pipeline.ts';
+import type { FrameNode } from '../dataframe/frame-node.ts';
+import { ProcessingError } from '../dataframe/processing-error.ts';
+import type { Row } from '../dataframe/row.ts';
+import type { StreamingDataFrame } from '../dataframe/streaming-data-frame.ts';
+import type { SluiceError } from '../errors.ts';
+import type { MessageContext, OutgoingRecord, RawMessage, TopicPartition } from '../topics/message-context.ts';
+import { DeserializationError } from '../topics/serialization-errors.ts';
+import type { Topic } from '../topics/topic.ts';
+import type { ProcessingHooks } from './processing-hooks.ts';
+import { emptyStats, type ProcessingStats } from './processing-stats.ts';
+
+/**
+ * A batch of messages of one topic-partition, in offset order.
+ *
+ * @example
+ * ```ts
+ * const batch: InputBatch = { topic: 'jokes', partition: 0, messages: [{ key: null, value: Buffer.from('{}'), timestamp: 0, offset: 0 }] };
+ * ```
+ */
+export interface InputBatch {
+  topic: string;
+  partition: number;
+  messages: RawMessage[];
+}
+
+/**
+ * What processing a batch gave. `lastProcessedOffset` is the offset of the last message fully
+ * handled (processed or skipped), or -1 when none was; commit `lastProcessedOffset + 1` once
+ * `produced` is acknowledged. With `error` set the pipeline stopped at a bad message (not
+ * counted in `lastProcessedOffset`, its outputs discarded): produce, commit, then stop.
+ *
+ * @example
+ * ```ts
+ * const { produced, lastProcessedOffset, error } = processor.process(batch);
+ * ```
+ */
+export interface BatchResult {
+  produced: OutgoingRecord[];
+  lastProcessedOffset: number;
+  error?: SluiceError;
+}
+
+/** Decides whether a bad message is skipped (return true) or stops processing. */
+export type ErrorCallback<E> = (error: E) => boolean;
+
+/**
+ * Options of a {@link Processor}.
+ *
+ * @example
+ * ```ts
+ * const opts: ProcessorOptions = { dataframes: [sdf], onDeserializationError: () => true };
+ * ```
+ */
+export interface ProcessorOptions {
+  /** The frames to run: every branch derived from them (their leaves) runs. */
+  dataframes: readonly StreamingDataFrame<any, any>[];
+  onDeserializationError?: ErrorCallback<DeserializationError>;
+  onProcessingError?: ErrorCallback<ProcessingError>;
+  logger?: Logger;
+  /** Counters to update (default: fresh ones, see `processor.stats`). */
+  stats?: ProcessingStats;
+}
+
+/**
+ * The pure processing core: deserializes a batch, runs it synchronously through the compiled
+ * frames, serializes what `toTopic` sends and applies the error policy. It knows nothing about
+ * Kafka — the kafkajs run loop and the TestDriver both drive it.
+ *
+ * @example
+ * ```ts
+ * const processor = new Processor({ dataframes: [sdf] });
+ * const result = processor.process({ topic: 'in', partition: 0, messages });
+ * // result.produced → records for the producer; commit result.lastProcessedOffset + 1 after the ack
+ * ```
+ */
+export class Processor {
+  readonly stats: ProcessingStats;
+  private readonly hooks: ProcessingHooks[] = [];
+  private readonly pipeline: CompiledPipeline;
+  private readonly topicsByName = new Map<string, Topic<any, any>>();
+  private readonly log: Logger;
+  private produced: OutgoingRecord[] = [];
+  private failure: ProcessingError | undefined;
+  private skipRow = false;
+
+  constructor(private readonly options: ProcessorOptions) {
+    this.stats = options.stats ?? emptyStats();
+    this.log = options.logger ?? pino({ level: 'silent' });
+    const leaves = new Set<FrameNode>();
+    for (const sdf of options.dataframes) {
+      for (const root of sdf.node.ancestry().filter((n) => n.isRoot)) this.topicsByName.set(root.topic!.name, root.topic!);
+      for (const root of sdf.node.ancestry().filter((n) => n.isRoot)) for (const leaf of root.leaves()) leaves.add(leaf);
+    }
+    this.pipeline = compilePipeline([...leaves], { produce: (t, row, key) => this.produce(t, row, key), fail: (e, row, op) => this.fail(e, row, op) }, () => {});
+  }
+
+  /** Names of the topics the frames read (subscribe to these). */
+  get topics(): string[] {
+    return [...this.pipeline.topics];
+  }
+
+  /**
+   * The input topic named `name`, with its deserializers.
+   *
+   * @example
+   * ```ts
+   * processor.topic('jokes')?.config.numPartitions;
+   * ```
+   */
+  topic(name: string): Topic<any, any> | undefined {
+    return this.topicsByName.get(name);
+  }
+
+  /**
+   * Registers hooks (state managers); they run in registration order.
+   *
+   * @example
+   * ```ts
+   * processor.addHooks({ beforeBatch: (t, p) => console.log('batch of', t, p) });
+   * ```
+   */
+  addHooks(hooks: ProcessingHooks): void {
+    this.hooks.push(hooks);
+  }
+
+  /**
+   * Tells hooks that partitions were assigned.
+   *
+   * @example
+   * ```ts
+   * await processor.assign([{ topic: 'in', partition: 0 }]);
+   * ```
+   */
+  async assign(partitions: TopicPartition[]): Promise<void> {
+    for (const h of this.hooks) await h.onAssign?.(partitions);
+  }
+
+  /**
+   * Tells hooks that partitions were revoked.
+   *
+   * @example
+   * ```ts
+   * await processor.revoke([{ topic: 'in', partition: 0 }]);
+   * ```
+   */
+  async revoke(partitions: TopicPartition[]): Promise<void> {
+    for (const h of this.hooks) await h.onRevoke?.(partitions);
+  }
+
+  /**
+   * Processes one batch synchronously; see {@link BatchResult} for what to do with the result.
+   *
+   * @example
+   * ```ts
+   * const result = processor.process({ topic: 'in', partition: 0, messages });
+   * ```
+   */
+  process(batch: InputBatch): BatchResult {
+    const { topic: topicName, partition, messages } = batch;
+    const topic = this.topicsByName.get(topicName);
+    const inputs = this.pipeline.inputs.get(topicName);
+    if (!topic || !inputs) throw new TypeError(`no dataframe reads topic '${topicName}'`);
+    for (const h of this.hooks) h.beforeBatch?.(topicName, partition);
+    this.produced = [];
+    let lastProcessedOffset = -1;
+    let error: SluiceError | undefined;
+    for (const msg of messages) {
+      this.stats.processed++;
+      let key: unknown;
+      let value: unknown;
+      try {
+        key = topic.deserializeKey(msg.key, partition, msg.offset);
+        value = topic.deserializeValue(msg.value, partition, msg.offset);
+      } catch (e) {
+        const de = e as DeserializationError;
+        if (this.options.onDeserializationError?.(de)) {
+          this.stats.skippedDeserializationErrors++;
+          this.log.warn({ topic: topicName, partition, offset: msg.offset, err: de }, 'skipped a message that cannot be deserialized');
+          lastProcessedOffset = msg.offset;
+          continue;
+        }
+        error = de;
+        break;
+      }
+      const ctx: MessageContext<unknown> = {
+        key,
+        timestamp: msg.timestamp,
+        headers: msg.headers ?? {},
+        topic: topicName,
+        partition,
+        offset: msg.offset,
+      };
+      const mark = this.produced.length;
+      this.failure = undefined;
+      this.skipRow = false;
+      try {
+        if (topic.timestampExtractor) ctx.timestamp = topic.timestampExtractor(value, ctx);
+        const row: Row = { value, ctx };
+        for (const input of inputs) input.next(row);
+      } catch (e) {
+        this.fail(e, { value, ctx }, 'timestampExtractor');
+      }
+      if (this.failure) {
+        this.produced.length = mark;
+        error = this.failure;
+        break;
+      }
+      if (this.skipRow) this.produced.length = mark;
+      lastProcessedOffset = msg.offset;
+    }
+    const result: BatchResult = { produced: this.produced, lastProcessedOffset, ...(error ? { error } : {}) };
+    this.stats.produced += result.produced.length;
+    this.produced = [];
+    for (const h of this.hooks) h.afterBatch?.(batch, result);
+    return result;
+  }
+
+  /** Stops the compiled pipeline. */
+  close(): void {
+    this.pipeline.dispose();
+  }
+
+  private produce(topic: Topic<any, any>, row: Row, key: unknown): void {
+    this.produced.push({
+      topic: topic.name,
+      key: topic.serializeKey(key),
+      value: topic.serializeValue(row.value),
+      headers: row.ctx.headers,
+      timestamp: row.ctx.timestamp,
+    });
+  }
+
+  private fail(error: unknown, row: Row, operator: string): void {
+    if (this.failure || this.skipRow) return;
+    const pe = new ProcessingError(operator, row.ctx.topic, row.ctx.partition, row.ctx.offset, error);
+    if (this.options.onProcessingError?.(pe)) {
+      this.stats.skippedProcessingErrors++;
+      this.log.warn({ topic: row.ctx.topic, partition: row.ctx.partition, offset: row.ctx.offset, err: pe }, 'skipped a message a callback failed on');
+      this.skipRow = true;
+      return;
+    }
+    this.failure = pe;
+  }
+}

@@ -1,0 +1,18 @@
+import type { Topic } from '../topics/topic.ts';
+import type { Row } from './row.ts';
+
+/**
+ * What a compiled pipeline needs from whoever runs it: where `toTopic` rows go and what happens
+ * when a callback throws. The Processor (Kafka, TestDriver) and `sdf.test` each provide one.
+ *
+ * @example
+ * ```ts
+ * const env: PipelineEnv = { produce: (topic, row, key) => out.push({ topic: topic.name, value: row.value, key }), fail: (e) => { throw e; } };
+ * ```
+ */
+export interface PipelineEnv {
+  /** Sends `row` to `topic` with `key`; may throw (e.g. SerializationError). */
+  produce(topic: Topic<any, any>, row: Row, key: unknown): void;
+  /** Called with what a callback threw for `row` (in the operator named `operator`); must not throw. */
+  fail(error: unknown, row: Row, operator: string): void;
+}

@@ -1,0 +1,241 @@
+import type { MessageContext, MessageHeaders } from '../topics/message-context.ts';
+import type { Topic } from '../topics/topic.ts';
+import type { FrameOperator } from './define-operator.ts';
+import { FrameNode } from './frame-node.ts';
+import { applyOperator } from './operators/apply.ts';
+import { assignOperator } from './operators/assign.ts';
+import { dropOperator } from './operators/drop.ts';
+import { expandOperator } from './operators/expand.ts';
+import { filterOperator } from './operators/filter.ts';
+import { printOperator, type PrintOptions } from './operators/print.ts';
+import { selectOperator } from './operators/select.ts';
+import { setHeadersOperator } from './operators/set-headers.ts';
+import { setTimestampOperator } from './operators/set-timestamp.ts';
+import { toTopicOperator } from './operators/to-topic.ts';
+import { updateOperator } from './operators/update.ts';
+import { runFrameTest, type TestMeta, type TestOutput } from './run-frame-test.ts';
+
+/** A pipeline callback: the value and the context of the message it came from. */
+export type FrameCallback<T, K, R> = (value: T, ctx: MessageContext<K>) => R;
+
+/**
+ * A typed, declarative description of how the messages of a topic are processed. Every method
+ * returns a NEW frame; the frame it was called on is unchanged, so a frame can branch:
+ * `const a = sdf.filter(p); const b = sdf.apply(f);` — both branches run for every message, in
+ * declaration order. Values are passed by reference: callbacks other than `update` must not
+ * mutate the value they receive (return a new one), or a later branch sees the change.
+ *
+ * @example
+ * ```ts
+ * interface Joke { id: number; text: string; category: string }
+ * const app = new Application({ consumerGroup: 'jokes' });
+ * const jokes = app.topic<Joke>('jokes');
+ * app.dataframe(jokes)
+ *   .filter((j) => j.category !== 'dark')
+ *   .assign('length', (j) => j.text.length)
+ *   .select('id', 'length')
+ *   .toTopic(app.topic('joke-lengths'));
+ * await app.run();
+ * ```
+ */
+export class StreamingDataFrame<T, K = string> {
+  /** The graph node this frame ends at (used by the runners and by extensions). */
+  readonly node: FrameNode;
+
+  constructor(node: FrameNode) {
+    this.node = node;
+  }
+
+  /**
+   * A frame reading `topic` (use `app.dataframe(topic)`, which also registers it to run).
+   *
+   * @example
+   * ```ts
+   * const sdf = StreamingDataFrame.fromTopic(new Topic<number>('numbers'));
+   * ```
+   */
+  static fromTopic<V, K>(topic: Topic<V, K>): StreamingDataFrame<V, K> {
+    return new StreamingDataFrame<V, K>(FrameNode.root(topic));
+  }
+
+  /**
+   * A frame that applies a custom operator (the extension point for stateful operators).
+   *
+   * @example
+   * ```ts
+   * const doubled = sdf.pipe<number>(defineOperator('double', () => (row, push) => push({ ...row, value: (row.value as number) * 2 })));
+   * ```
+   */
+  pipe<R, K2 = K>(operator: FrameOperator): StreamingDataFrame<R, K2> {
+    return new StreamingDataFrame<R, K2>(this.node.derive(operator));
+  }
+
+  /**
+   * Replaces each value with what `fn` returns.
+   *
+   * @example
+   * ```ts
+   * const lengths = sdf.apply((j: Joke) => j.text.length); // StreamingDataFrame<number>
+   * ```
+   */
+  apply<R>(fn: FrameCallback<T, K, R>): StreamingDataFrame<R, K> {
+    return this.pipe(applyOperator(fn));
+  }
+
+  /**
+   * Runs `fn` for its side effect (it may mutate the value); the value passes on.
+   *
+   * @example
+   * ```ts
+   * sdf.update((j) => { j.text = j.text.trim(); });
+   * ```
+   */
+  update(fn: FrameCallback<T, K, unknown>): StreamingDataFrame<T, K> {
+    return this.pipe(updateOperator(fn));
+  }
+
+  /**
+   * Keeps the values for which `predicate` returns a truthy value. A type-guard predicate narrows
+   * the frame's type.
+   *
+   * @example
+   * ```ts
+   * const long = sdf.filter((j) => j.text.length > 80);
+   * ```
+   */
+  filter<S extends T>(predicate: (value: T, ctx: MessageContext<K>) => value is S): StreamingDataFrame<S, K>;
+  filter(predicate: FrameCallback<T, K, unknown>): StreamingDataFrame<T, K>;
+  filter(predicate: FrameCallback<T, K, unknown>): StreamingDataFrame<T, K> {
+    return this.pipe(filterOperator(predicate));
+  }
+
+  /**
+   * Emits one row per item of the iterable `fn` returns (all with the input's key and context).
+   *
+   * @example
+   * ```ts
+   * const words = sdf.expand((j) => j.text.split(/\s+/)); // StreamingDataFrame<string>
+   * ```
+   */
+  expand<R>(fn: FrameCallback<T, K, Iterable<R>>): StreamingDataFrame<R, K> {
+    return this.pipe(expandOperator(fn));
+  }
+
+  /**
+   * Produces each value to `topic` — keyed by `options.key(value, ctx)`, else by the message key —
+   * and passes it on. The value must fit the topic's value type.
+   *
+   * @example
+   * ```ts
+   * words.toTopic(app.topic<string>('words'), { key: (word) => word });
+   * ```
+   */
+  toTopic<K2 = K>(topic: Topic<T, K2>, options: { key?: FrameCallback<T, K, K2> } = {}): StreamingDataFrame<T, K> {
+    return this.pipe(toTopicOperator(topic, options.key));
+  }
+
+  /**
+   * Writes each value as JSON to a stream (stdout by default); the value passes on.
+   *
+   * @example
+   * ```ts
+   * sdf.print({ metadata: true });
+   * ```
+   */
+  print(options: PrintOptions = {}): StreamingDataFrame<T, K> {
+    return this.pipe(printOperator(options));
+  }
+
+  /**
+   * Sets each row's event time (used by `toTopic` and windows) to what `fn` returns (epoch ms).
+   *
+   * @example
+   * ```ts
+   * sdf.setTimestamp((order) => Date.parse(order.createdAt));
+   * ```
+   */
+  setTimestamp(fn: FrameCallback<T, K, number>): StreamingDataFrame<T, K> {
+    return this.pipe(setTimestampOperator(fn));
+  }
+
+  /**
+   * Replaces each row's headers with what `fn` returns.
+   *
+   * @example
+   * ```ts
+   * sdf.setHeaders((v, ctx) => ({ ...ctx.headers, 'x-source': 'sluice' }));
+   * ```
+   */
+  setHeaders(fn: FrameCallback<T, K, MessageHeaders>): StreamingDataFrame<T, K> {
+    return this.pipe(setHeadersOperator(fn));
+  }
+
+  /**
+   * Adds (or overwrites) the field `field` with what `fn` returns; values must be objects.
+   *
+   * @example
+   * ```ts
+   * const withLength = sdf.assign('length', (j) => j.text.length); // Joke & { length: number }
+   * ```
+   */
+  assign<F extends string, R>(field: T extends object ? F : never, fn: FrameCallback<T, K, R>): StreamingDataFrame<Assigned<T, F, R>, K> {
+    return this.pipe(assignOperator(field, fn));
+  }
+
+  /**
+   * Keeps only the named fields of each (object) value; an unknown field name is a compile error.
+   *
+   * @example
+   * ```ts
+   * const slim = sdf.select('id', 'text'); // StreamingDataFrame<Pick<Joke, 'id' | 'text'>>
+   * ```
+   */
+  select<F extends keyof T & string>(...fields: F[]): StreamingDataFrame<Pick<T, F>, K> {
+    return this.pipe(selectOperator(fields));
+  }
+
+  /**
+   * Removes the named fields from each (object) value; an unknown field name is a compile error.
+   *
+   * @example
+   * ```ts
+   * const safe = users.drop('password'); // StreamingDataFrame<Omit<User, 'password'>>
+   * ```
+   */
+  drop<F extends keyof T & string>(...fields: F[]): StreamingDataFrame<Omit<T, F>, K> {
+    return this.pipe(dropOperator(fields));
+  }
+
+  /**
+   * A frame carrying the rows of this frame and of `other`, each in its own arrival order.
+   *
+   * @example
+   * ```ts
+   * const all = webOrders.merge(shopOrders);
+   * ```
+   */
+  merge<U>(other: StreamingDataFrame<U, K>): StreamingDataFrame<T | U, K> {
+    return new StreamingDataFrame<T | U, K>(FrameNode.union([this.node, other.node]));
+  }
+
+  /**
+   * Runs this frame on ONE message, synchronously and without a broker, and returns what came
+   * out: first-to-last, the rows produced by `toTopic` steps on the way (with `topic` set) and the
+   * rows reaching the end of this frame (without `topic`). Other branches are not run. A callback
+   * that throws makes `test` throw a ProcessingError. The value is taken as already deserialized;
+   * `meta` defaults to key null, timestamp 0, no headers, the frame's first input topic,
+   * partition 0, offset 0.
+   *
+   * @example
+   * ```ts
+   * const out = sdf.apply((j: Joke) => j.text.length).test({ id: 1, text: 'hi', category: 'pun' }, { key: 'k' });
+   * // [{ value: 2, key: 'k', timestamp: 0, headers: {} }]
+   * ```
+   */
+  test(value: unknown, meta: TestMeta = {}): TestOutput<T>[] {
+    return runFrameTest<T>(this.node, value, meta);
+  }
+}
+
+/** The type of `T` with field `F` set to `R`. */
+export type Assigned<T, F extends string, R> = Omit<T, F> & { [P in F]: R };

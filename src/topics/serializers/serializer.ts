@@ -1,0 +1,44 @@
+/** Where a value is being (de)serialized: used in error messages. */
+export interface SerializationContext {
+  topic: string;
+  /** 'key' or 'value'. */
+  field: 'key' | 'value';
+}
+
+/**
+ * Turns a value into bytes. `null`/`undefined` values become `null` (a tombstone / no key).
+ *
+ * @example
+ * ```ts
+ * const upper: Serializer<string> = { serialize: (v) => Buffer.from(v.toUpperCase()) };
+ * ```
+ */
+export interface Serializer<T> {
+  serialize(value: T, ctx: SerializationContext): Buffer | null;
+}
+
+/**
+ * Turns bytes into a value. Throws when the bytes are malformed; sluice wraps the error in a
+ * `DeserializationError` naming the topic, partition and offset.
+ *
+ * @example
+ * ```ts
+ * const upper: Deserializer<string> = { deserialize: (b) => b.toString('utf8').toUpperCase() };
+ * ```
+ */
+export interface Deserializer<T> {
+  deserialize(bytes: Buffer, ctx: SerializationContext): T;
+}
+
+/**
+ * A serializer and deserializer for the same type.
+ *
+ * @example
+ * ```ts
+ * const csv: Codec<string[]> = { serialize: (v) => Buffer.from(v.join(',')), deserialize: (b) => b.toString().split(',') };
+ * ```
+ */
+export interface Codec<T> extends Serializer<T>, Deserializer<T> {}
+
+/** Names of the built-in codecs. */
+export type CodecName = 'json' | 'string' | 'bytes' | 'int' | 'double';
