@@ -183,7 +183,8 @@ export class GroupCoordinator {
     const member = group.get(input.memberId);
     if (member !== undefined) this.rebalancer.scheduleSessionExpiry(group, member);
     const results = this.offsets.commit(group.groupId, input.offsets);
-    this.removeIfUnused(group);
+    // A group created for this commit is kept when something was stored (checking is a copy).
+    if (!results.some((r) => r.errorCode === GroupErrorCode.NONE)) this.removeIfUnused(group);
     return results;
   }
 
