@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import type { ProcessingError } from '../dataframe/processing-error.ts';
+import { ConfigError } from '../errors.ts';
+import type { LogLevel } from '../logger.ts';
+import type { DeserializationError } from '../topics/serialization-errors.ts';
+
+/**
+ * Options of `new Application(options)`. Every option is optional.
+ *
+ * @example
+ * ```ts
+ * const options: ApplicationOptions = { brokerAddress: 'localhost:9092', consumerGroup: 'word-count', autoOffsetReset: 'earliest' };
+ * ```
+ */
+export interface ApplicationOptions {
+  /** Bootstrap `host:port` (comma-separated for several). Default: env SLUICE_BROKER_ADDRESS, else 'localhost:9092'. */
+  brokerAddress?: string;
+  /** Consumer group id. Default: env SLUICE_CONSUMER_GROUP, else 'sluice-default'. */
+  consumerGroup?: string;
+  /** Where a group without committed offsets starts. Default 'latest' (as in Quix Streams). */
+  autoOffsetReset?: 'earliest' | 'latest';
+  /** How often processed offsets are committed, in ms. Default 5000. */
+  commitInterval?: number;
+  /** Kafka client id. Default 'sluice'. */
+  clientId?: string;
+  /** pino level. Default: env SLUICE_LOG_LEVEL, else 'info'. */
+  logLevel?: LogLevel;
+  /** How long to keep trying to reach the broker at start, in ms. Default 30000. */
+  brokerAvailabilityTimeout?: number;
+  /** Create missing topics at start. Default true. */
+  autoCreateTopics?: boolean;
+  /** Return true to skip (log and count) a message that cannot be deserialized; default: stop. */
+  onDeserializationError?: (error: DeserializationError) => boolean;
+  /** Return true to skip (log and count) a message a callback threw on; default: stop. */
+  onProcessingError?: (error: ProcessingError) => boolean;
+  /** Return true to ignore (log and count) a failed produce; default: stop. */
+  onProducerError?: (error: Error) => boolean;
+}
+
+/** Validated options with defaults applied; frozen. */
+export type ApplicationConfig = Readonly<
+  Required<Omit<ApplicationOptions, 'onDeserializationError' | 'onProcessingError' | 'onProducerError'>> &
+    Pick<ApplicationOptions, 'onDeserializationError' | 'onProcessingError' | 'onProducerError'>
+>;
+
+const callback = z.custom<(error: any) => boolean>((v) => typeof v === 'function', { message: 'must be a function returning a boolean' });
+const positiveMs = z.number().int().positive();
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const schema = z.strictObject({
+  brokerAddress: z.string().regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, 'must be host:port (comma-separated for several)').optional(),
+  consumerGroup: z.string().min(1).optional(),
+  autoOffsetReset: z.enum(['earliest', 'latest']).optional(),
+  commitInterval: positiveMs.optional(),
+  clientId: z.string().min(1).optional(),
+  logLevel: z.enum(logLevels).optional(),
+  brokerAvailabilityTimeout: positiveMs.optional(),
+  autoCreateTopics: z.boolean().optional(),
+  onDeserializationError: callback.optional(),
+  onProcessingError: callback.optional(),
+  onProducerError: callback.optional(),
+});
+
+/**
+ * Validates `options`, fills defaults (the only place sluice reads SLUICE_BROKER_ADDRESS,
+ * SLUICE_CONSUMER_GROUP and SLUICE_LOG_LEVEL) and freezes the result. Throws ConfigError naming
+ * the first bad option.
+ *
+ * @example
+ * ```ts
+ * resolveApplicationConfig({ commitInterval: 1000 }).brokerAddress; // 'localhost:9092' unless SLUICE_BROKER_ADDRESS is set
+ * ```
+ */
+export function resolveApplicationConfig(options: ApplicationOptions = {}, env: NodeJS.ProcessEnv = process.env): ApplicationConfig {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ConfigError('Application options must be an object, e.g. new Application({ consumerGroup: "my-app" })');
+  }
+  const fromEnv = {
+    brokerAddress: nonEmpty(env.SLUICE_BROKER_ADDRESS),
+    consumerGroup: nonEmpty(env.SLUICE_CONSUMER_GROUP),
+    logLevel: nonEmpty(env.SLUICE_LOG_LEVEL),
+  };
+  const parsed = schema.safeParse(options);
+  if (!parsed.success) throw toConfigError(parsed.error.issues[0], 'option');
+  const envParsed = schema.safeParse(Object.fromEntries(Object.entries(fromEnv).filter(([, v]) => v !== undefined)));
+  if (!envParsed.success) throw toConfigError(envParsed.error.issues[0], 'environment variable for option');
+  const o = parsed.data;
+  const e = envParsed.data;
+  return Object.freeze({
+    brokerAddress: o.brokerAddress ?? e.brokerAddress ?? 'localhost:9092',
+    consumerGroup: o.consumerGroup ?? e.consumerGroup ?? 'sluice-default',
+    autoOffsetReset: o.autoOffsetReset ?? 'latest',
+    commitInterval: o.commitInterval ?? 5000,
+    clientId: o.clientId ?? 'sluice',
+    logLevel: o.logLevel ?? e.logLevel ?? 'info',
+    brokerAvailabilityTimeout: o.brokerAvailabilityTimeout ?? 30_000,
+    autoCreateTopics: o.autoCreateTopics ?? true,
+    onDeserializationError: o.onDeserializationError,
+    onProcessingError: o.onProcessingError,
+    onProducerError: o.onProducerError,
+  });
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function toConfigError(issue: z.core.$ZodIssue, what: string): ConfigError {
+  if (issue.code === 'unrecognized_keys') {
+    const known = Object.keys(schema.shape).join(', ');
+    return new ConfigError(`unknown Application ${what} '${issue.keys[0]}'; known options: ${known}`);
+  }
+  const name = issue.path.join('.');
+  return new ConfigError(`Application ${what} '${name}' is invalid: ${issue.message}`);
+}

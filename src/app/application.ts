@@ -1,0 +1,225 @@
+import type { Consumer, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { StreamingDataFrame } from '../dataframe/streaming-data-frame.ts';
+import { SluiceError } from '../errors.ts';
+import { ensureTopics } from '../kafka/ensure-topics.ts';
+import { createKafkaClient } from '../kafka/create-kafka-client.ts';
+import { SluiceProducer } from '../kafka/sluice-producer.ts';
+import { waitForBroker } from '../kafka/wait-for-broker.ts';
+import { createLogger } from '../logger.ts';
+import { Topic, type TopicOptions } from '../topics/topic.ts';
+import { resolveApplicationConfig, type ApplicationConfig, type ApplicationOptions } from './application-config.ts';
+import { KafkaRunLoop } from './kafka-run-loop.ts';
+import { TopicRegistry } from './topic-registry.ts';
+import type { ProcessingHooks } from './processing-hooks.ts';
+import { emptyStats, type ProcessingStats } from './processing-stats.ts';
+import { Processor } from './processor.ts';
+
+/**
+ * A sluice stream-processing application: declare topics and dataframes, then `run()`.
+ * Options are validated once (unknown or ill-typed → ConfigError) and frozen in `app.config`.
+ * Processing is at-least-once: offsets are committed only after the records a batch produced are
+ * acknowledged, every `commitInterval` ms and on stop.
+ *
+ * @example
+ * ```ts
+ * import { Application } from 'sluice';
+ * interface Joke { id: number; text: string }
+ * const app = new Application({ consumerGroup: 'joke-lengths', autoOffsetReset: 'earliest' });
+ * const jokes = app.topic<Joke>('jokes');
+ * const lengths = app.topic<{ id: number; length: number }>('joke-lengths');
+ * app.dataframe(jokes).apply((j) => ({ id: j.id, length: j.text.length })).toTopic(lengths);
+ * await app.run(); // until Ctrl-C or app.stop()
+ * ```
+ */
+export class Application {
+  /** The validated, frozen options. */
+  readonly config: ApplicationConfig;
+  /** Every topic the app declared (inputs, outputs, internal topics). */
+  readonly topics = new TopicRegistry();
+  /** Counters: processed, produced, skipped messages. */
+  readonly stats: ProcessingStats = emptyStats();
+  readonly logger: Logger;
+  private readonly dataframes: StreamingDataFrame<any, any>[] = [];
+  private readonly hooks: ProcessingHooks[] = [];
+  private kafkaClient: Kafka | undefined;
+  private consumer: Consumer | undefined;
+  private loop: KafkaRunLoop | undefined;
+  private stopRequested = false;
+  private running = false;
+
+  constructor(options: ApplicationOptions = {}) {
+    this.config = resolveApplicationConfig(options);
+    this.logger = createLogger('sluice', this.config.logLevel);
+  }
+
+  /**
+   * Declares a topic (value type `V`, key type `K`) and registers it with the app.
+   *
+   * @example
+   * ```ts
+   * const clicks = app.topic<{ url: string }>('clicks', { config: { numPartitions: 3 } });
+   * const counts = app.topic<number, string>('click-counts', { valueSerializer: 'int', valueDeserializer: 'int' });
+   * ```
+   */
+  topic<V = unknown, K = string>(name: string, options: TopicOptions<V, K> = {}): Topic<V, K> {
+    return this.topics.register(new Topic<V, K>(name, options));
+  }
+
+  /**
+   * A frame reading `topic`; every branch derived from it runs when the app runs.
+   *
+   * @example
+   * ```ts
+   * const sdf = app.dataframe(clicks);
+   * sdf.filter((c) => c.url.startsWith('/shop')).print();
+   * ```
+   */
+  dataframe<V, K>(topic: Topic<V, K>): StreamingDataFrame<V, K> {
+    this.topics.register(topic);
+    const sdf = StreamingDataFrame.fromTopic(topic);
+    this.dataframes.push(sdf);
+    return sdf;
+  }
+
+  /**
+   * Registers hooks (e.g. a StateManager's) on the Processor the app runs.
+   *
+   * @example
+   * ```ts
+   * app.addProcessingHooks({ onAssign: (tps) => console.log('assigned', tps) });
+   * ```
+   */
+  addProcessingHooks(hooks: ProcessingHooks): void {
+    this.hooks.push(hooks);
+  }
+
+  /**
+   * A Processor for the app's dataframes with the app's error policy, stats and hooks — what
+   * `run()` drives, and what test drivers can drive without Kafka.
+   *
+   * @example
+   * ```ts
+   * const result = app.createProcessor().process({ topic: 'clicks', partition: 0, messages });
+   * ```
+   */
+  createProcessor(): Processor {
+    const processor = new Processor({
+      dataframes: this.dataframes,
+      onDeserializationError: this.config.onDeserializationError,
+      onProcessingError: this.config.onProcessingError,
+      logger: this.logger,
+      stats: this.stats,
+    });
+    for (const h of this.hooks) processor.addHooks(h);
+    return processor;
+  }
+
+  /**
+   * A batching producer that serializes with the topics' serializers.
+   *
+   * @example
+   * ```ts
+   * const producer = app.getProducer();
+   * producer.produce(clicks, { key: 'u1', value: { url: '/shop' } });
+   * await producer.close();
+   * ```
+   */
+  getProducer(): SluiceProducer {
+    return new SluiceProducer(this.kafka(), { logger: this.logger, onError: this.config.onProducerError });
+  }
+
+  /**
+   * The raw kafkajs consumer of this app's group (the one `run()` uses once running).
+   *
+   * @example
+   * ```ts
+   * const consumer = app.getConsumer();
+   * await consumer.connect();
+   * ```
+   */
+  getConsumer(): Consumer {
+    this.consumer ??= this.kafka().consumer({ groupId: this.config.consumerGroup, allowAutoTopicCreation: false });
+    return this.consumer;
+  }
+
+  /**
+   * Runs every registered dataframe until `stop()`, SIGINT or SIGTERM. Waits up to
+   * `brokerAvailabilityTimeout` for the broker (then BrokerUnavailableError), creates missing
+   * topics, and rejects with the error that stopped it (e.g. a DeserializationError).
+   *
+   * @example
+   * ```ts
+   * await app.run();
+   * ```
+   */
+  async run(): Promise<void> {
+    if (this.running) throw new SluiceError('this Application is already running; call run() once');
+    if (this.dataframes.length === 0) throw new SluiceError('nothing to run: declare a dataframe with app.dataframe(topic) before app.run()');
+    this.running = true;
+    this.stopRequested = false;
+    const onSignal = () => void this.stop();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const producer = this.getProducer();
+    const processor = this.createProcessor();
+    try {
+      const { brokerAddress, brokerAvailabilityTimeout } = this.config;
+      await waitForBroker({ brokerAddress, timeoutMs: brokerAvailabilityTimeout, logger: this.logger, clientId: this.config.clientId });
+      if (this.config.autoCreateTopics) {
+        const admin = this.kafka().admin();
+        await admin.connect();
+        try {
+          await ensureTopics(admin, this.topics.all(), this.logger);
+        } finally {
+          await admin.disconnect();
+        }
+      }
+      if (this.stopRequested) return;
+      const consumer = this.getConsumer();
+      await consumer.connect();
+      this.loop = new KafkaRunLoop({
+        consumer,
+        producer,
+        processor,
+        logger: this.logger,
+        stats: this.stats,
+        commitInterval: this.config.commitInterval,
+        fromBeginning: this.config.autoOffsetReset === 'earliest',
+        onProducerError: this.config.onProducerError,
+      });
+      this.logger.info({ topics: processor.topics, group: this.config.consumerGroup, broker: brokerAddress }, 'running');
+      const done = this.loop.run();
+      if (this.stopRequested) void this.loop.stop();
+      await done;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await producer.close().catch((e) => this.logger.warn({ err: e }, 'producer close failed'));
+      processor.close();
+      this.consumer = undefined;
+      this.loop = undefined;
+      this.running = false;
+      this.logger.info({ stats: this.stats }, 'stopped');
+    }
+  }
+
+  /**
+   * Stops `run()`: finishes the in-flight batch, flushes the producer, commits offsets.
+   *
+   * @example
+   * ```ts
+   * setTimeout(() => void app.stop(), 10_000);
+   * await app.run();
+   * ```
+   */
+  async stop(): Promise<void> {
+    this.stopRequested = true;
+    await this.loop?.stop();
+  }
+
+  private kafka(): Kafka {
+    this.kafkaClient ??= createKafkaClient({ brokerAddress: this.config.brokerAddress, clientId: this.config.clientId, logger: this.logger.child({ component: 'kafkajs' }) });
+    return this.kafkaClient;
+  }
+}

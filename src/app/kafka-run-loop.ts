@@ -1,0 +1,214 @@
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { Logger } from 'pino';
+import { SluiceError } from '../errors.ts';
+import type { SluiceProducer } from '../kafka/sluice-producer.ts';
+import type { RawMessage, TopicPartition } from '../topics/message-context.ts';
+import type { ProcessingStats } from './processing-stats.ts';
+import type { Processor } from './processor.ts';
+
+/**
+ * Options of a {@link KafkaRunLoop}.
+ *
+ * @example
+ * ```ts
+ * const opts: KafkaRunLoopOptions = { consumer, producer, processor, logger, stats, commitInterval: 5000, fromBeginning: false };
+ * ```
+ */
+export interface KafkaRunLoopOptions {
+  consumer: Consumer;
+  producer: SluiceProducer;
+  processor: Processor;
+  logger: Logger;
+  stats: ProcessingStats;
+  /** ms between offset commits. */
+  commitInterval: number;
+  /** Start from the earliest offset when the group has no committed offset. */
+  fromBeginning: boolean;
+  onProducerError?: (error: Error) => boolean;
+}
+
+/**
+ * The thin Kafka driver around a {@link Processor}: kafkajs `eachBatch` feeds it one
+ * topic-partition batch at a time, its records are produced in one `sendBatch` (acks -1), and only
+ * then are the offsets resolved; they are committed every `commitInterval` and on stop
+ * (at-least-once). A bad message stops the loop after committing what came before it.
+ *
+ * @example
+ * ```ts
+ * const loop = new KafkaRunLoop({ consumer, producer, processor, logger, stats, commitInterval: 5000, fromBeginning: true });
+ * const done = loop.run();
+ * // later
+ * await loop.stop();
+ * await done;
+ * ```
+ */
+export class KafkaRunLoop {
+  private readonly pending = new Map<string, { topic: string; partition: number; offset: string }>();
+  private readonly assigned = new Set<string>();
+  private lastCommit = Date.now();
+  private stopping = false;
+  private stopped: Promise<void> | undefined;
+  private current: Promise<void> = Promise.resolve();
+  private assignment: Promise<void> = Promise.resolve();
+  private fatal: Error | undefined;
+  private finish!: (error?: Error) => void;
+
+  constructor(private readonly o: KafkaRunLoopOptions) {}
+
+  /**
+   * Subscribes and runs until {@link stop}; rejects with the error that stopped it, if any.
+   *
+   * @example
+   * ```ts
+   * await loop.run();
+   * ```
+   */
+  async run(): Promise<void> {
+    const { consumer, processor } = this.o;
+    const finished = new Promise<void>((resolve, reject) => {
+      this.finish = (e) => (e ? reject(e) : resolve());
+    });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onJoin(payload.memberAssignment));
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.failWith(new SluiceError(`the Kafka consumer crashed: ${payload.error.message}`, { cause: payload.error }));
+    });
+    await consumer.subscribe({ topics: processor.topics, fromBeginning: this.o.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => {
+        const run = this.current.then(() => this.eachBatch(payload));
+        this.current = run.catch(() => undefined);
+        return run;
+      },
+    });
+    return finished;
+  }
+
+  /**
+   * Finishes the in-flight batch, commits processed offsets, leaves the group and disconnects.
+   *
+   * @example
+   * ```ts
+   * await loop.stop();
+   * ```
+   */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      await this.current;
+      try {
+        await this.commit(undefined);
+      } catch (e) {
+        this.o.logger.warn({ err: e }, 'could not commit offsets on stop; the next run may reprocess some messages');
+      }
+      await this.o.consumer.disconnect().catch((e) => this.o.logger.warn({ err: e }, 'consumer disconnect failed'));
+      this.finish(this.fatal);
+    })();
+    return this.stopped;
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    if (this.stopping || !isRunning() || isStale() || batch.messages.length === 0) return;
+    await this.assignment;
+    const messages: RawMessage[] = batch.messages.map((m) => ({
+      key: m.key,
+      value: m.value,
+      headers: m.headers as RawMessage['headers'],
+      timestamp: Number(m.timestamp),
+      offset: Number(m.offset),
+    }));
+    let result;
+    try {
+      result = this.o.processor.process({ topic: batch.topic, partition: batch.partition, messages });
+    } catch (e) {
+      this.failWith(e as Error);
+      return;
+    }
+    try {
+      await this.o.producer.sendRecords(result.produced);
+    } catch (e) {
+      if (!this.o.onProducerError?.(e as Error)) {
+        this.failWith(new SluiceError(`producing the results of topic '${batch.topic}' partition ${batch.partition} failed: ${(e as Error).message}`, { cause: e }));
+        return;
+      }
+      this.o.stats.ignoredProducerErrors++;
+      this.o.logger.warn({ err: e, topic: batch.topic, partition: batch.partition }, 'ignored a failed produce');
+    }
+    if (result.lastProcessedOffset >= 0) {
+      resolveOffset(String(result.lastProcessedOffset));
+      this.pending.set(`${batch.topic}:${batch.partition}`, {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: String(result.lastProcessedOffset + 1),
+      });
+    }
+    if (result.error) {
+      this.o.logger.error({ err: result.error }, 'stopping: a message could not be processed');
+      this.failWith(result.error);
+      return;
+    }
+    await heartbeat();
+    if (Date.now() - this.lastCommit >= this.o.commitInterval) {
+      await this.commit(payload).catch((e) => this.o.logger.warn({ err: e }, 'offset commit failed; will retry'));
+    }
+  }
+
+  private async commit(payload: EachBatchPayload | undefined): Promise<void> {
+    this.lastCommit = Date.now();
+    if (this.pending.size === 0) return;
+    const offsets = [...this.pending.values()];
+    this.pending.clear();
+    try {
+      if (payload) {
+        await payload.commitOffsetsIfNecessary({
+          topics: offsets.map((o) => ({ topic: o.topic, partitions: [{ partition: o.partition, offset: o.offset }] })),
+        });
+      } else {
+        await this.o.consumer.commitOffsets(offsets);
+      }
+      this.o.logger.debug({ offsets }, 'committed offsets');
+    } catch (e) {
+      for (const o of offsets) {
+        const key = `${o.topic}:${o.partition}`;
+        if (!this.pending.has(key) && this.assigned.has(key)) this.pending.set(key, o);
+      }
+      throw e;
+    }
+  }
+
+  private onJoin(memberAssignment: Record<string, number[]>): void {
+    const now = new Set<string>();
+    const added: TopicPartition[] = [];
+    for (const [topic, partitions] of Object.entries(memberAssignment)) {
+      for (const partition of partitions) {
+        const key = `${topic}:${partition}`;
+        now.add(key);
+        if (!this.assigned.has(key)) added.push({ topic, partition });
+      }
+    }
+    const removed: TopicPartition[] = [];
+    for (const key of this.assigned) {
+      if (now.has(key)) continue;
+      const i = key.lastIndexOf(':');
+      removed.push({ topic: key.slice(0, i), partition: Number(key.slice(i + 1)) });
+      this.pending.delete(key);
+    }
+    this.assigned.clear();
+    for (const key of now) this.assigned.add(key);
+    this.o.logger.info({ assigned: [...now] }, 'partitions assigned');
+    this.assignment = this.assignment
+      .then(async () => {
+        if (removed.length) await this.o.processor.revoke(removed);
+        if (added.length) await this.o.processor.assign(added);
+      })
+      .catch((e) => this.failWith(e as Error));
+  }
+
+  private failWith(error: Error): void {
+    this.fatal ??= error;
+    setImmediate(() => void this.stop());
+  }
+}

@@ -1,0 +1,184 @@
+import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { MessageHeaders, OutgoingRecord } from '../topics/message-context.ts';
+import type { Topic } from '../topics/topic.ts';
+
+/**
+ * One message for {@link SluiceProducer.produce}: key and value before serialization.
+ *
+ * @example
+ * ```ts
+ * const msg: ProduceMessage<{ n: number }> = { key: 'a', value: { n: 1 }, headers: { source: 'test' } };
+ * ```
+ */
+export interface ProduceMessage<V, K = string> {
+  key?: K | null;
+  value: V;
+  headers?: MessageHeaders;
+  /** Epoch ms; default: now (set by the client). */
+  timestamp?: number;
+  /** Default: chosen by the key's hash (Java-compatible murmur2), round-robin without a key. */
+  partition?: number;
+}
+
+/**
+ * Options of a {@link SluiceProducer}.
+ *
+ * @example
+ * ```ts
+ * const opts: SluiceProducerOptions = { logger, lingerMs: 10, batchSize: 500 };
+ * ```
+ */
+export interface SluiceProducerOptions {
+  logger: Logger;
+  /** How long `produce` waits for more messages before sending a batch, in ms (default 5). */
+  lingerMs?: number;
+  /** Send as soon as this many messages are queued (default 1000). */
+  batchSize?: number;
+  /** Return true to ignore a failed send (it is logged); default: the next produce/flush throws it. */
+  onError?: (error: Error) => boolean;
+}
+
+/**
+ * A producer that serializes with each topic's serializers and sends in batches (acks from all
+ * in-sync replicas). `produce` only queues; `flush` waits until everything queued is acknowledged.
+ *
+ * @example
+ * ```ts
+ * const producer = app.getProducer();
+ * const jokes = app.topic<{ text: string }>('jokes');
+ * producer.produce(jokes, { key: 'j1', value: { text: 'knock knock' } });
+ * await producer.flush();
+ * await producer.close();
+ * ```
+ */
+export class SluiceProducer {
+  private readonly producer: Producer;
+  private connected: Promise<void> | undefined;
+  private queue: OutgoingRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> = Promise.resolve();
+  private failure: Error | undefined;
+  private closed = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: SluiceProducerOptions,
+  ) {
+    this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  }
+
+  /** The underlying kafkajs producer. */
+  get raw(): Producer {
+    return this.producer;
+  }
+
+  /**
+   * Serializes `message` with the topic's serializers and queues it. Throws SerializationError,
+   * or the error of an earlier failed send.
+   *
+   * @example
+   * ```ts
+   * producer.produce(app.topic<number>('n', { valueSerializer: 'int' }), { value: 7 });
+   * ```
+   */
+  produce<V, K>(topic: Topic<V, K>, message: ProduceMessage<V, K>): void {
+    this.throwIfFailed();
+    if (this.closed) throw new Error('this producer is closed; create another with app.getProducer()');
+    this.queue.push({
+      topic: topic.name,
+      key: topic.serializeKey(message.key),
+      value: topic.serializeValue(message.value),
+      headers: message.headers ?? {},
+      timestamp: message.timestamp ?? Date.now(),
+      ...(message.partition === undefined ? {} : { partition: message.partition }),
+    });
+    if (this.queue.length >= (this.options.batchSize ?? 1000)) this.startSend();
+    else this.timer ??= setTimeout(() => this.startSend(), this.options.lingerMs ?? 5);
+  }
+
+  /**
+   * Waits until every queued message is acknowledged; throws the first failed send.
+   *
+   * @example
+   * ```ts
+   * await producer.flush();
+   * ```
+   */
+  async flush(): Promise<void> {
+    this.startSend();
+    await this.inFlight;
+    this.throwIfFailed();
+  }
+
+  /**
+   * Sends already-serialized records as one batch and waits for the acknowledgement.
+   *
+   * @example
+   * ```ts
+   * await producer.sendRecords(processor.process(batch).produced);
+   * ```
+   */
+  async sendRecords(records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.connect();
+    const byTopic = new Map<string, Message[]>();
+    for (const r of records) {
+      let list = byTopic.get(r.topic);
+      if (!list) byTopic.set(r.topic, (list = []));
+      list.push({
+        key: r.key,
+        value: r.value,
+        headers: r.headers,
+        timestamp: String(r.timestamp),
+        ...(r.partition === undefined ? {} : { partition: r.partition }),
+      });
+    }
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    await this.producer.sendBatch({ topicMessages, acks: -1 });
+  }
+
+  /**
+   * Flushes and disconnects.
+   *
+   * @example
+   * ```ts
+   * await producer.close();
+   * ```
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.flush();
+    } finally {
+      this.closed = true;
+      if (this.connected) await this.producer.disconnect();
+    }
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= this.producer.connect();
+    return this.connected;
+  }
+
+  private startSend(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.queue.length === 0) return;
+    const records = this.queue;
+    this.queue = [];
+    this.inFlight = this.inFlight.then(() =>
+      this.sendRecords(records).catch((e: Error) => {
+        if (this.options.onError?.(e)) {
+          this.options.logger.warn({ err: e, records: records.length }, 'ignored a failed produce');
+          return;
+        }
+        this.failure ??= e;
+      }),
+    );
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+}
