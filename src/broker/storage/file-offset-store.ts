@@ -57,6 +57,7 @@ export class FileOffsetStore implements OffsetStore {
     const dir = path.resolve(parsed.data.dataDir);
     fs.mkdirSync(dir, { recursive: true });
     this.file = path.join(dir, FILE);
+    for (const name of fs.readdirSync(dir)) if (name.startsWith(`.${FILE}.`) && name.endsWith('.tmp')) fs.rmSync(path.join(dir, name), { force: true });
     if (fs.existsSync(this.file)) this.replay(fs.readFileSync(this.file, 'utf8'));
     this.compact();
   }

@@ -200,6 +200,7 @@ export class LogSegment {
   seal(): void {
     if (this.writeFd < 0) return;
     writeFileAtomic(this.indexPath, this.index.toBuffer());
+    this.index.trim();
     fs.closeSync(this.writeFd);
     this.writeFd = -1;
   }

@@ -60,7 +60,7 @@ export class OffsetIndex {
 
   /** Adds an entry; relative offsets and positions must grow. */
   add(relativeOffset: number, position: number, maxTimestamp: number): void {
-    if (this.count === this.rel.length) this.grow();
+    if (this.count === this.rel.length) this.resize(Math.max(16, this.rel.length * 2));
     this.rel[this.count] = relativeOffset;
     this.pos[this.count] = position;
     this.ts[this.count] = maxTimestamp;
@@ -111,7 +111,7 @@ export class OffsetIndex {
     if (buf.length % INDEX_ENTRY_BYTES !== 0) return null;
     const n = buf.length / INDEX_ENTRY_BYTES;
     if ((n === 0) !== (logSize === 0)) return null;
-    const index = new OffsetIndex(Math.max(n, 16));
+    const index = new OffsetIndex(n);
     for (let i = 0; i < n; i++) {
       const at = i * INDEX_ENTRY_BYTES;
       const rel = buf.readInt32BE(at);
@@ -124,14 +124,19 @@ export class OffsetIndex {
     return index;
   }
 
-  private grow(): void {
-    const size = this.rel.length * 2;
+  /** Releases unused capacity (a sealed segment's index no longer grows). */
+  trim(): void {
+    if (this.rel.length === this.count) return;
+    this.resize(this.count);
+  }
+
+  private resize(size: number): void {
     const rel = new Int32Array(size);
     const pos = new Int32Array(size);
     const ts = new Float64Array(size);
-    rel.set(this.rel);
-    pos.set(this.pos);
-    ts.set(this.ts);
+    rel.set(this.rel.subarray(0, this.count));
+    pos.set(this.pos.subarray(0, this.count));
+    ts.set(this.ts.subarray(0, this.count));
     this.rel = rel;
     this.pos = pos;
     this.ts = ts;
