@@ -8,6 +8,7 @@ import type { StreamingDataFrame } from '../dataframe/streaming-data-frame.ts';
 import type { SluiceError } from '../errors.ts';
 import type { MessageContext, OutgoingRecord, RawMessage, TopicPartition } from '../topics/message-context.ts';
 import { DeserializationError } from '../topics/serialization-errors.ts';
+import type { StateAccess } from '../state/state-access.ts';
 import type { Topic } from '../topics/topic.ts';
 import type { ProcessingHooks } from './processing-hooks.ts';
 import { emptyStats, type ProcessingStats } from './processing-stats.ts';
@@ -62,6 +63,8 @@ export interface ProcessorOptions {
   logger?: Logger;
   /** Counters to update (default: fresh ones, see `processor.stats`). */
   stats?: ProcessingStats;
+  /** State for stateful operators and windows (a StateManager). */
+  state?: StateAccess;
 }
 
 /**
@@ -94,7 +97,7 @@ export class Processor {
       for (const root of sdf.node.ancestry().filter((n) => n.isRoot)) this.topicsByName.set(root.topic!.name, root.topic!);
       for (const root of sdf.node.ancestry().filter((n) => n.isRoot)) for (const leaf of root.leaves()) leaves.add(leaf);
     }
-    this.pipeline = compilePipeline([...leaves], { produce: (t, row, key) => this.produce(t, row, key), fail: (e, row, op) => this.fail(e, row, op) }, () => {});
+    this.pipeline = compilePipeline([...leaves], { produce: (t, row, key) => this.produce(t, row, key), fail: (e, row, op) => this.fail(e, row, op), state: options.state }, () => {});
   }
 
   /** Names of the topics the frames read (subscribe to these). */

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.ts';
+import { Application } from './application.ts';
+import { resolveApplicationConfig } from './application-config.ts';
+
+describe('Application options', () => {
+  it('applies defaults, with broker and group from the environment', () => {
+    const config = resolveApplicationConfig({}, {});
+    expect(config).toEqual({
+      brokerAddress: 'localhost:9092',
+      consumerGroup: 'sluice-default',
+      autoOffsetReset: 'latest',
+      commitInterval: 5000,
+      clientId: 'sluice',
+      logLevel: 'info',
+      brokerAvailabilityTimeout: 30000,
+      autoCreateTopics: true,
+      onDeserializationError: undefined,
+      onProcessingError: undefined,
+      onProducerError: undefined,
+    });
+    const fromEnv = resolveApplicationConfig({}, { SLUICE_BROKER_ADDRESS: 'kafka:9093', SLUICE_CONSUMER_GROUP: 'g1', SLUICE_LOG_LEVEL: 'warn' });
+    expect(fromEnv).toMatchObject({ brokerAddress: 'kafka:9093', consumerGroup: 'g1', logLevel: 'warn' });
+  });
+
+  it('prefers explicit options over the environment and freezes the result', () => {
+    const config = resolveApplicationConfig({ brokerAddress: 'a:1,b:2', consumerGroup: 'mine' }, { SLUICE_BROKER_ADDRESS: 'kafka:9093' });
+    expect(config).toMatchObject({ brokerAddress: 'a:1,b:2', consumerGroup: 'mine' });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(new Application({ logLevel: 'silent' }).config)).toBe(true);
+  });
+
+  it('names an unknown option', () => {
+    expect(() => new Application({ brokerAdress: 'x:1' } as never)).toThrow(ConfigError);
+    expect(() => new Application({ brokerAdress: 'x:1' } as never)).toThrow(/^unknown Application option 'brokerAdress'; known options: brokerAddress, consumerGroup/);
+  });
+
+  it('names an ill-typed option', () => {
+    expect(() => new Application({ commitInterval: '5s' } as never)).toThrow("Application option 'commitInterval' is invalid: Invalid input: expected number, received string");
+    expect(() => new Application({ autoOffsetReset: 'newest' } as never)).toThrow(/Application option 'autoOffsetReset' is invalid/);
+    expect(() => new Application({ brokerAddress: 'localhost' })).toThrow("Application option 'brokerAddress' is invalid: must be host:port (comma-separated for several)");
+    expect(() => new Application({ onProcessingError: true } as never)).toThrow("Application option 'onProcessingError' is invalid: must be a function returning a boolean");
+    expect(() => new Application({ brokerAvailabilityTimeout: -1 })).toThrow(/'brokerAvailabilityTimeout' is invalid/);
+  });
+
+  it('names a bad environment variable value', () => {
+    expect(() => resolveApplicationConfig({}, { SLUICE_BROKER_ADDRESS: 'nope' })).toThrow("Application environment variable for option 'brokerAddress' is invalid");
+  });
+
+  it('refuses to run without a dataframe', async () => {
+    await expect(new Application({ logLevel: 'silent' }).run()).rejects.toThrow('nothing to run: declare a dataframe with app.dataframe(topic) before app.run()');
+  });
+
+  it('registers declared topics and rejects conflicting redeclarations', () => {
+    const app = new Application({ logLevel: 'silent' });
+    const a = app.topic('a', { config: { numPartitions: 2 } });
+    app.dataframe(a).toTopic(app.topic('b'));
+    expect(app.topics.all().map((t) => t.name)).toEqual(['a', 'b']);
+    expect(() => app.topic('a', { config: { numPartitions: 3 } })).toThrow("topic 'a' is declared twice with different settings");
+  });
+});
