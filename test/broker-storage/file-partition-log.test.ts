@@ -270,4 +270,22 @@ describe('FilePartitionLog', () => {
     log.append(batch(1));
     expect(seen).toEqual([2, 5]);
   });
+
+  it('still reports an append whose listener throws, and logs a warning', () => {
+    const { log, warnings } = openLog(tempDir());
+    log.onAppend(() => {
+      throw new Error('listener bug');
+    });
+    expect(log.append(batch(2)).baseOffset).toBe(0);
+    expect(log.logEndOffset).toBe(2);
+    expect(warnings).toEqual(['an append listener threw; the append itself succeeded']);
+  });
+
+  it('keeps at most the LRU capacity of read descriptors open while reading many segments', () => {
+    const { log, fds } = openLog(tempDir(), { segmentBytes: 1024 });
+    for (let i = 0; i < 60; i++) log.append(batch(2, { prefix: `f${String(i).padStart(2, '0')}` }));
+    expect(log.segmentCount).toBe(6);
+    for (let i = 0; i < 60; i++) expect(summarize(log.read(i * 2, 1))[0][0]).toBe(i * 2);
+    expect(fds.size).toBe(4);
+  });
 });

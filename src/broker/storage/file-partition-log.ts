@@ -103,7 +103,13 @@ export class FilePartitionLog implements PartitionLog {
     const baseOffset = this.logEndOffset;
     const logAppendTime = this.policy.logAppendTime ? Date.now() : -1;
     this.active.append(recordBatches, logAppendTime);
-    for (const listener of this.listeners) listener();
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch (err) {
+        this.ctx.log.warn({ err, partition: this.ctx.name }, 'an append listener threw; the append itself succeeded');
+      }
+    }
     return { baseOffset, logAppendTime, logStartOffset: this.startOffset };
   }
 
