@@ -188,3 +188,12 @@ export class LineProcess {
     for (const waiter of [...this.waiters]) waiter();
   }
 }
+
+/** Polls `condition` every 50 ms until it holds; throws after `timeoutMs` with `what()` in the message. */
+export async function waitUntil(condition: () => boolean, what: () => string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

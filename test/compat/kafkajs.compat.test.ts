@@ -5,20 +5,13 @@ import { Partitioners, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testKafka, uniqueName, useTestBroker, type TestBroker } from '../support/test-broker.ts';
 import { expectPartitionedLike, type KeyedRecord } from './compat-assertions.ts';
+import { waitUntil } from './compat-clients.ts';
 
 interface Member {
   readonly name: string;
   readonly consumer: Consumer;
   readonly records: KeyedRecord[];
   readonly assignments: number[][];
-}
-
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('kafkajs compatibility', () => {
@@ -103,11 +96,11 @@ describe('kafkajs compatibility', () => {
     for (const name of ['member-a', 'member-b', 'member-c']) await startMember(name);
     await waitUntil(
       () => members.every((m) => current(m)?.length === 1) && new Set(members.map((m) => current(m)![0])).size === 3,
-      `one partition per member (now ${JSON.stringify(members.map(current))})`,
+      () => `one partition per member (now ${JSON.stringify(members.map(current))})`,
     );
     const first = batch(0);
     await produce(first);
-    await waitUntil(() => allRecords().length >= first.length, `${first.length} records (have ${allRecords().length})`);
+    await waitUntil(() => allRecords().length >= first.length, () => `${first.length} records (have ${allRecords().length})`);
     for (const m of members) for (const r of m.records) expect({ member: m.name, partition: r.partition }).toEqual({ member: m.name, partition: current(m)![0] });
     expectPartitionedLike(allRecords(), first, 3);
   });
@@ -122,11 +115,11 @@ describe('kafkajs compatibility', () => {
     await waitUntil(
       () => stayers.every((m, i) => m.assignments.length > joinsBefore[i]!) &&
         stayers.flatMap((m) => current(m)!).sort().join() === '0,1,2',
-      `the two remaining members to share partitions 0,1,2 (now ${JSON.stringify(stayers.map(current))})`,
+      () => `the two remaining members to share partitions 0,1,2 (now ${JSON.stringify(stayers.map(current))})`,
     );
     const second = batch(30);
     await produce(second);
-    await waitUntil(() => allRecords().length >= 60, `60 records (have ${allRecords().length})`);
+    await waitUntil(() => allRecords().length >= 60, () => `60 records (have ${allRecords().length})`);
     await new Promise((r) => setTimeout(r, 1000)); // a duplicate would show up here
     expectPartitionedLike(allRecords(), [...batch(0), ...second], 3);
     expect(leaver.records.length).toBeLessThanOrEqual(30);
