@@ -11,6 +11,10 @@ const HEADER = BATCH.headerSize;
 const EMPTY = Buffer.alloc(0);
 /** Shared buffer for header scans; every use is synchronous and does not nest. */
 const scratch = Buffer.allocUnsafe(16 * 1024);
+/** File range of the segment whose bytes `scratch` holds after the last `walk` (reused by `read`). */
+let scratchOwner: LogSegment | null = null;
+let scratchStart = 0;
+let scratchLen = 0;
 const RECOVERY_CHUNK = 1024 * 1024;
 
 /** What a segment needs from its partition. */
@@ -165,7 +169,10 @@ export class LogSegment {
     const fd = this.fd();
     const want = Math.min(this.bytes - start, Math.max(maxBytes, HEADER));
     const buf = Buffer.allocUnsafe(want);
-    const got = readFully(fd, buf, want, start);
+    let got: number;
+    if (scratchOwner === this && start >= scratchStart && start + want <= scratchStart + scratchLen) {
+      got = scratch.copy(buf, 0, start - scratchStart, start - scratchStart + want);
+    } else got = readFully(fd, buf, want, start);
     let end = 0;
     while (got - end >= HEADER) {
       const size = buf.readInt32BE(end + BATCH.batchLength) + BATCH.logOverhead;
@@ -212,6 +219,7 @@ export class LogSegment {
 
   /** Closes descriptors and deletes the segment's files. */
   remove(): void {
+    if (scratchOwner === this) scratchOwner = null;
     this.ctx.fds.evict(this.logPath);
     if (this.writeFd >= 0) fs.closeSync(this.writeFd);
     this.writeFd = -1;
@@ -221,6 +229,7 @@ export class LogSegment {
 
   /** Releases descriptors without sealing (the storage is being closed or deleted). */
   release(): void {
+    if (scratchOwner === this) scratchOwner = null;
     this.ctx.fds.evict(this.logPath);
     if (this.writeFd >= 0) fs.closeSync(this.writeFd);
     this.writeFd = -1;
@@ -253,6 +262,9 @@ export class LogSegment {
       if (pos < bufStart || pos + HEADER > bufStart + bufLen) {
         bufStart = pos;
         bufLen = readFully(fd, scratch, Math.min(scratch.length, to - pos), pos);
+        scratchOwner = this;
+        scratchStart = bufStart;
+        scratchLen = bufLen;
         if (bufLen < HEADER) return;
       }
       const at = pos - bufStart;
@@ -327,6 +339,7 @@ export class LogSegment {
       }
       this.bytes = pos;
       this.next = next;
+      scratchOwner = null;
     } finally {
       if (fd !== this.writeFd) fs.closeSync(fd);
     }
