@@ -150,7 +150,16 @@ export class KafkaRunLoop {
       this.failWith(result.error);
       return;
     }
-    await heartbeat();
+    try {
+      await heartbeat();
+    } catch (e) {
+      // The group is rebalancing: commit what this member processed while its generation is still
+      // valid (as a Java consumer does when partitions are revoked), then let kafkajs rejoin.
+      if ((e as { type?: string }).type === 'REBALANCE_IN_PROGRESS') {
+        await this.commit(payload).catch((ce) => this.o.logger.warn({ err: ce }, 'offset commit before rebalance failed'));
+      }
+      throw e;
+    }
     if (Date.now() - this.lastCommit >= this.o.commitInterval) {
       await this.commit(payload).catch((e) => this.o.logger.warn({ err: e }, 'offset commit failed; will retry'));
     }

@@ -165,6 +165,35 @@ describe('Application against a broker', () => {
     expect(records.map((r) => Number(r.value))).toEqual(Array.from({ length: 15 }, (_, i) => i));
   }, 60_000);
 
+  it('shares partitions between two instances of a group, and together they process every message', async () => {
+    const input = uniqueName('shared');
+    const output = uniqueName('shared-out');
+    await produceRaw(input, orders(20), 2);
+    const group = uniqueName('g');
+    const build = () => {
+      const app = newApp(group);
+      app.dataframe(app.topic<Order>(input)).apply((o) => o.id).toTopic(app.topic<number>(output));
+      return app;
+    };
+    const first = build();
+    const firstRun = first.run();
+    const deadline = Date.now() + 30_000;
+    while (first.stats.processed < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const second = build();
+    const secondRun = second.run();
+    const producer = testKafka(broker.address).producer();
+    await producer.connect();
+    await producer.send({ topic: input, messages: orders(20, 20) });
+    await producer.disconnect();
+    while (first.stats.processed + second.stats.processed < 40 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await Promise.all([first.stop(), second.stop()]);
+    await Promise.all([firstRun, secondRun]);
+    const total = first.stats.processed + second.stats.processed;
+    expect(total).toBeGreaterThanOrEqual(40);
+    const records = await consumeAll(broker.address, output, total, 20_000);
+    expect(new Set(records.map((r) => Number(r.value)))).toEqual(new Set(Array.from({ length: 40 }, (_, i) => i)));
+  }, 90_000);
+
   it('produces with the topic serializers through app.getProducer()', async () => {
     const topic = uniqueName('produced');
     const app = newApp(uniqueName('g'));
