@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Application } from '../../src/app/application.ts';
 import type { ApplicationOptions } from '../../src/app/application-config.ts';
@@ -192,6 +194,31 @@ describe('Application against a broker', () => {
     expect(total).toBeGreaterThanOrEqual(40);
     const records = await consumeAll(broker.address, output, total, 20_000);
     expect(new Set(records.map((r) => Number(r.value)))).toEqual(new Set(Array.from({ length: 40 }, (_, i) => i)));
+  }, 90_000);
+
+  it('stops on SIGTERM after committing what it processed', async () => {
+    const input = uniqueName('signal');
+    const output = uniqueName('signal-out');
+    const group = uniqueName('g');
+    await produceRaw(input, orders(5));
+    const script = fileURLToPath(new URL('./fixtures/signal-app.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      env: { ...process.env, DSL_BROKER: broker.address, DSL_GROUP: group, DSL_INPUT: input, DSL_OUTPUT: output },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 40_000;
+    while (!stdout.includes('processed 4') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('timeout'), 20_000))]);
+    if (code === 'timeout') child.kill('SIGKILL');
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain('stopped after 5');
+    expect(await committedOffsets(group, input)).toEqual({ 0: '5' });
   }, 90_000);
 
   it('produces with the topic serializers through app.getProducer()', async () => {
