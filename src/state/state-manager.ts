@@ -3,7 +3,8 @@ import type { Logger } from '../logger.ts';
 import { KeyedState } from './base/keyed-state.ts';
 import { assertStoreName } from './base/store-meta.ts';
 import type { State } from './base/state.ts';
-import type { PartitionTransaction, StateStore } from './base/state-store.ts';
+import type { PartitionTransaction, StateStore, StoreView } from './base/state-store.ts';
+import type { StateAccess } from './state-access.ts';
 import { stateKeyOf } from './base/state-key.ts';
 import { StateError } from './base/state-error.ts';
 import { ChangelogRecovery, type ChangelogMessage } from './changelog/changelog-recovery.ts';
@@ -28,6 +29,11 @@ export interface StateManagerOptions {
   inMemory?: boolean;
   /** Write and recover from changelog topics; default true. */
   changelog?: boolean;
+  /**
+   * Open a partition's store on first use instead of requiring `assign()` first (no recovery);
+   * for the TestDriver and `sdf.test`. Default false.
+   */
+  autoAssign?: boolean;
   logger?: Logger;
 }
 
@@ -70,14 +76,17 @@ const tpKey = (topic: string, partition: number): string => `${topic}[${partitio
  * manager.commitCheckpoint();
  * ```
  */
-export class StateManager {
+export class StateManager implements StateAccess {
   readonly consumerGroup: string;
+  readonly autoAssign: boolean;
   readonly stateDir: string;
   readonly inMemory: boolean;
   readonly changelog: boolean;
   private readonly logger: Logger | undefined;
   private readonly stores = new Map<string, Set<string>>();
   private readonly assigned = new Map<string, Assigned>();
+  /** Next changelog offset per changelog topic-partition, learned at assignment, advanced per checkpoint. */
+  private readonly changelogNext = new Map<string, number>();
 
   constructor(options: StateManagerOptions) {
     if (typeof options?.consumerGroup !== 'string' || options.consumerGroup.length === 0) {
@@ -87,6 +96,7 @@ export class StateManager {
     this.stateDir = options.stateDir ?? './state';
     this.inMemory = options.inMemory ?? false;
     this.changelog = options.changelog ?? true;
+    this.autoAssign = options.autoAssign ?? false;
     this.logger = options.logger;
   }
 
@@ -122,6 +132,7 @@ export class StateManager {
     for (const storeName of this.stores.get(topic) ?? []) {
       const changelogTopic = changelogTopicName(this.consumerGroup, topic, storeName);
       const { low, high } = await reader.watermarks(changelogTopic, partition);
+      this.changelogNext.set(tpKey(changelogTopic, partition), high);
       const recovery = new ChangelogRecovery({ store, storeName });
       if (!recovery.isNeeded(high)) continue;
       this.logger?.info({ topic, partition, storeName, changelogTopic, low, high }, 'recovering state from changelog');
@@ -150,6 +161,11 @@ export class StateManager {
     if (entry.pending) throw new StateError(`State of ${tpKey(topic, partition)} has a prepared checkpoint; call commitCheckpoint() before processing more records.`);
     entry.tx ??= entry.store.begin();
     return entry.tx;
+  }
+
+  /** The view of store `storeName` of a partition in the current checkpoint's transaction. */
+  view(topic: string, partition: number, storeName: string): StoreView {
+    return this.transaction(topic, partition).view(storeName);
   }
 
   /** The {@link State} of message `key` in `storeName` (default `default`), at event time `timestamp`. */
@@ -185,10 +201,29 @@ export class StateManager {
   }
 
   /**
+   * The offsets the records of the prepared checkpoint will get, predicted from the changelog end
+   * seen at assignment (this instance is the partition's only writer). A wrong prediction (e.g. a
+   * producer retry wrote a duplicate) only makes the next assignment rebuild the store.
+   */
+  private predictedOffsets(): (changelogTopic: string, partition: number) => number | undefined {
+    const last = new Map<string, number>();
+    for (const [, entry] of this.assigned) {
+      for (const r of entry.pending ?? []) {
+        const id = tpKey(r.topic, r.partition);
+        const next = this.changelogNext.get(id);
+        if (next === undefined) continue;
+        this.changelogNext.set(id, next + 1);
+        last.set(id, next);
+      }
+    }
+    return (topic, partition) => last.get(tpKey(topic, partition));
+  }
+
+  /**
    * Makes the prepared checkpoint durable. `changelogOffsets` maps a changelog topic to the offset
    * of the last record produced to it for the partition (from the produce responses).
    */
-  commitCheckpoint(changelogOffsets: (changelogTopic: string, partition: number) => number | undefined = () => undefined): void {
+  commitCheckpoint(changelogOffsets: (changelogTopic: string, partition: number) => number | undefined = this.predictedOffsets()): void {
     for (const [, entry] of this.assigned) {
       if (!entry.tx && entry.lastOffset === undefined) {
         entry.pending = undefined;
@@ -218,7 +253,11 @@ export class StateManager {
   }
 
   private entry(topic: string, partition: number): Assigned {
-    const entry = this.assigned.get(tpKey(topic, partition));
+    let entry = this.assigned.get(tpKey(topic, partition));
+    if (!entry && this.autoAssign) {
+      entry = { store: this.openStore(topic, partition), tx: undefined, lastOffset: undefined, pending: undefined };
+      this.assigned.set(tpKey(topic, partition), entry);
+    }
     if (!entry) throw new StateError(`No state store is open for ${tpKey(topic, partition)}; the partition is not assigned to this app (or no stateful step uses it).`);
     return entry;
   }

@@ -1,0 +1,16 @@
+import type { StoreView } from './base/state-store.ts';
+
+/**
+ * What stateful operators and windows need from whoever runs the pipeline: the store of the
+ * row's topic-partition in the current batch, and whether an input offset is already reflected in
+ * stored state (replays after a crash are then skipped). `StateManager` implements it.
+ *
+ * @example
+ * ```ts
+ * const view = env.state.view(ctx.topic, ctx.partition, 'default');
+ * ```
+ */
+export interface StateAccess {
+  view(topic: string, partition: number, storeName: string): StoreView;
+  isProcessed(topic: string, partition: number, offset: number): boolean;
+}

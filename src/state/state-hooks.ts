@@ -1,0 +1,91 @@
+import type { ProcessingHooks } from '../app/processing-hooks.ts';
+import type { StreamingDataFrame } from '../dataframe/streaming-data-frame.ts';
+import { Topic } from '../topics/topic.ts';
+import { changelogTopicName } from './changelog/changelog-topic.ts';
+import type { ChangelogReader, StateManager } from './state-manager.ts';
+import { isStatefulOperator } from './stateful-operator.ts';
+
+/** A store some frame keeps for an input topic. */
+export interface FrameStore {
+  topic: Topic<any, any>;
+  storeName: string;
+}
+
+/**
+ * The stores the stateful steps and windows of `dataframes` keep, per input topic they descend from.
+ *
+ * @example
+ * ```ts
+ * for (const { topic, storeName } of collectFrameStores(frames)) manager.registerStore(topic.name, storeName);
+ * ```
+ */
+export function collectFrameStores(dataframes: readonly StreamingDataFrame<any, any>[]): FrameStore[] {
+  const found = new Map<string, FrameStore>();
+  for (const sdf of dataframes) {
+    for (const root of sdf.node.ancestry().filter((n) => n.isRoot)) {
+      for (const leaf of root.leaves()) {
+        for (const node of leaf.ancestry()) {
+          if (!isStatefulOperator(node.operator)) continue;
+          for (const source of node.ancestry().filter((n) => n.isRoot)) {
+            for (const storeName of node.operator.stores) found.set(`${source.topic!.name}\u0000${storeName}`, { topic: source.topic!, storeName });
+          }
+        }
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+/**
+ * Registers the stores of `dataframes` with `manager` and returns the compacted changelog topics
+ * to create (same partition count as their source topics).
+ *
+ * @example
+ * ```ts
+ * for (const t of registerFrameStores(frames, manager)) app.topics.register(t);
+ * ```
+ */
+export function registerFrameStores(dataframes: readonly StreamingDataFrame<any, any>[], manager: StateManager): Topic<any, any>[] {
+  const changelogs: Topic<any, any>[] = [];
+  for (const { topic, storeName } of collectFrameStores(dataframes)) {
+    manager.registerStore(topic.name, storeName);
+    if (!manager.changelog) continue;
+    changelogs.push(
+      new Topic(changelogTopicName(manager.consumerGroup, topic.name, storeName), {
+        internal: true,
+        config: { numPartitions: topic.config.numPartitions, replicationFactor: topic.config.replicationFactor, extra: { 'cleanup.policy': 'compact' } },
+      }),
+    );
+  }
+  return changelogs;
+}
+
+/**
+ * The Processor hooks of a {@link StateManager}: open (and recover) stores on assignment, close
+ * them on revocation, and after each batch append its changelog records to the batch's output and
+ * commit the state with the batch's last offset.
+ *
+ * @example
+ * ```ts
+ * processor.addHooks(stateHooks(manager, new KafkaChangelogReader({ kafka })));
+ * ```
+ */
+export function stateHooks(manager: StateManager, reader?: ChangelogReader): ProcessingHooks {
+  return {
+    onAssign: async (partitions) => {
+      for (const { topic, partition } of partitions) await manager.assign(topic, partition, reader);
+    },
+    onRevoke: async (partitions) => {
+      for (const { topic, partition } of partitions) await manager.revoke(topic, partition);
+    },
+    afterBatch: (batch, result) => {
+      if (!manager.isStateful(batch.topic)) return;
+      if (result.lastProcessedOffset >= 0) manager.markProcessed(batch.topic, batch.partition, result.lastProcessedOffset);
+      const now = Date.now();
+      for (const r of manager.prepareCheckpoint()) {
+        result.produced.push({ topic: r.topic, partition: r.partition, key: r.key, value: r.value, headers: r.headers, timestamp: now });
+      }
+      manager.commitCheckpoint();
+    },
+  };
+}
