@@ -15,6 +15,7 @@ describe('Application options', () => {
       logLevel: 'info',
       brokerAvailabilityTimeout: 30000,
       autoCreateTopics: true,
+      stateDir: './state',
       onDeserializationError: undefined,
       onProcessingError: undefined,
       onProducerError: undefined,

@@ -29,6 +29,8 @@ export interface ApplicationOptions {
   brokerAvailabilityTimeout?: number;
   /** Create missing topics at start. Default true. */
   autoCreateTopics?: boolean;
+  /** Directory of the durable (LMDB) state of stateful steps and windows. Default './state'. */
+  stateDir?: string;
   /** Return true to skip (log and count) a message that cannot be deserialized; default: stop. */
   onDeserializationError?: (error: DeserializationError) => boolean;
   /** Return true to skip (log and count) a message a callback threw on; default: stop. */
@@ -56,6 +58,7 @@ const schema = z.strictObject({
   logLevel: z.enum(logLevels).optional(),
   brokerAvailabilityTimeout: positiveMs.optional(),
   autoCreateTopics: z.boolean().optional(),
+  stateDir: z.string().min(1).optional(),
   onDeserializationError: callback.optional(),
   onProcessingError: callback.optional(),
   onProducerError: callback.optional(),
@@ -95,6 +98,7 @@ export function resolveApplicationConfig(options: ApplicationOptions = {}, env: 
     logLevel: o.logLevel ?? e.logLevel ?? 'info',
     brokerAvailabilityTimeout: o.brokerAvailabilityTimeout ?? 30_000,
     autoCreateTopics: o.autoCreateTopics ?? true,
+    stateDir: o.stateDir ?? './state',
     onDeserializationError: o.onDeserializationError,
     onProcessingError: o.onProcessingError,
     onProducerError: o.onProducerError,

@@ -14,6 +14,10 @@ import { TopicRegistry } from './topic-registry.ts';
 import type { ProcessingHooks } from './processing-hooks.ts';
 import { emptyStats, type ProcessingStats } from './processing-stats.ts';
 import { Processor } from './processor.ts';
+import { KafkaChangelogReader } from '../state/changelog/kafka-changelog-reader.ts';
+import { StateManager } from '../state/state-manager.ts';
+import { registerFrameStores, stateHooks } from '../state/state-hooks.ts';
+import { bindTopicOwner } from '../state/topic-owner.ts';
 
 /**
  * A sluice stream-processing application: declare topics and dataframes, then `run()`.
@@ -47,6 +51,7 @@ export class Application {
   private loop: KafkaRunLoop | undefined;
   private stopRequested = false;
   private running = false;
+  private stateManager: StateManager | undefined;
 
   constructor(options: ApplicationOptions = {}) {
     this.config = resolveApplicationConfig(options);
@@ -79,6 +84,13 @@ export class Application {
     this.topics.register(topic);
     const sdf = StreamingDataFrame.fromTopic(topic);
     this.dataframes.push(sdf);
+    bindTopicOwner(topic, {
+      consumerGroup: this.config.consumerGroup,
+      adopt: (frame) => {
+        for (const root of frame.node.ancestry().filter((n) => n.isRoot)) this.topics.register(root.topic!);
+        this.dataframes.push(frame);
+      },
+    });
     return sdf;
   }
 
@@ -103,15 +115,26 @@ export class Application {
    * const result = app.createProcessor().process({ topic: 'clicks', partition: 0, messages });
    * ```
    */
-  createProcessor(): Processor {
+  createProcessor(options: { state?: StateManager } = {}): Processor {
+    // Stateful steps and windows: a StateManager (durable LMDB unless one is passed, e.g. the
+    // TestDriver's in-memory one), its changelog topics, and its hooks.
+    const state = options.state ?? new StateManager({ consumerGroup: this.config.consumerGroup, stateDir: this.config.stateDir, logger: this.logger });
+    const changelogs = registerFrameStores(this.dataframes, state);
+    const stateful = this.dataframes.some((sdf) => state.isStateful(sdf.node.ancestry().find((n) => n.isRoot)!.topic!.name));
+    for (const t of changelogs) this.topics.register(t);
     const processor = new Processor({
       dataframes: this.dataframes,
       onDeserializationError: this.config.onDeserializationError,
       onProcessingError: this.config.onProcessingError,
       logger: this.logger,
       stats: this.stats,
+      ...(stateful ? { state } : {}),
     });
     for (const h of this.hooks) processor.addHooks(h);
+    if (stateful) {
+      processor.addHooks(stateHooks(state, options.state ? undefined : new KafkaChangelogReader({ kafka: this.kafka() })));
+      if (!options.state) this.stateManager = state;
+    }
     return processor;
   }
 
@@ -197,6 +220,8 @@ export class Application {
       process.off('SIGTERM', onSignal);
       await producer.close().catch((e) => this.logger.warn({ err: e }, 'producer close failed'));
       processor.close();
+      await this.stateManager?.close().catch((e) => this.logger.warn({ err: e }, 'closing state stores failed'));
+      this.stateManager = undefined;
       this.consumer = undefined;
       this.loop = undefined;
       this.running = false;

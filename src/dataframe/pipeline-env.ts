@@ -1,3 +1,4 @@
+import type { StateAccess } from '../state/state-access.ts';
 import type { Topic } from '../topics/topic.ts';
 import type { Row } from './row.ts';
 
@@ -15,4 +16,6 @@ export interface PipelineEnv {
   produce(topic: Topic<any, any>, row: Row, key: unknown): void;
   /** Called with what a callback threw for `row` (in the operator named `operator`); must not throw. */
   fail(error: unknown, row: Row, operator: string): void;
+  /** State stores for stateful operators and windows (absent in `sdf.test`: they then keep state in memory). */
+  state?: StateAccess;
 }

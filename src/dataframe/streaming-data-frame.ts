@@ -14,6 +14,19 @@ import { setTimestampOperator } from './operators/set-timestamp.ts';
 import { toTopicOperator } from './operators/to-topic.ts';
 import { updateOperator } from './operators/update.ts';
 import { runFrameTest, type TestMeta, type TestOutput } from './run-frame-test.ts';
+import { groupBy, type GroupByOptions } from '../state/group-by.ts';
+import { statefulOperator, type StatefulCallback, type StatefulOptions } from '../state/stateful-operator.ts';
+import { HoppingCountWindow } from '../windows/hopping-count-window.ts';
+import { HoppingWindow, type HoppingWindowOptions } from '../windows/hopping-window.ts';
+import { SessionWindow, type SessionWindowOptions } from '../windows/session-window.ts';
+import { SlidingCountWindow } from '../windows/sliding-count-window.ts';
+import { SlidingWindow, type SlidingWindowOptions } from '../windows/sliding-window.ts';
+import { TumblingCountWindow } from '../windows/tumbling-count-window.ts';
+import { TumblingWindow, type TumblingWindowOptions } from '../windows/tumbling-window.ts';
+import { WindowBuilder } from '../windows/window-builder.ts';
+
+/** Window options as given to `sdf.<kind>Window(...)`: everything but the aggregation. */
+export type WindowOptions<O> = Omit<O, 'aggregation'>;
 
 /** A pipeline callback: the value and the context of the message it came from. */
 export type FrameCallback<T, K, R> = (value: T, ctx: MessageContext<K>) => R;
@@ -78,8 +91,12 @@ export class StreamingDataFrame<T, K = string> {
    * const lengths = sdf.apply((j: Joke) => j.text.length); // StreamingDataFrame<number>
    * ```
    */
-  apply<R>(fn: FrameCallback<T, K, R>): StreamingDataFrame<R, K> {
-    return this.pipe(applyOperator(fn));
+  apply<R>(fn: FrameCallback<T, K, R>): StreamingDataFrame<R, K>;
+  /** Stateful form: `fn(value, state, ctx)` also gets the {@link State} of the message key. */
+  apply<R>(fn: StatefulCallback<T, K, R>, options: StatefulOptions): StreamingDataFrame<R, K>;
+  apply<R>(fn: FrameCallback<T, K, R> | StatefulCallback<T, K, R>, options?: StatefulOptions): StreamingDataFrame<R, K> {
+    if (options?.stateful) return this.pipe(statefulOperator('apply', fn as StatefulCallback<T, K, R>, options.store));
+    return this.pipe(applyOperator(fn as FrameCallback<T, K, R>));
   }
 
   /**
@@ -90,8 +107,12 @@ export class StreamingDataFrame<T, K = string> {
    * sdf.update((j) => { j.text = j.text.trim(); });
    * ```
    */
-  update(fn: FrameCallback<T, K, unknown>): StreamingDataFrame<T, K> {
-    return this.pipe(updateOperator(fn));
+  update(fn: FrameCallback<T, K, unknown>): StreamingDataFrame<T, K>;
+  /** Stateful form: `fn(value, state, ctx)` also gets the {@link State} of the message key. */
+  update(fn: StatefulCallback<T, K, unknown>, options: StatefulOptions): StreamingDataFrame<T, K>;
+  update(fn: FrameCallback<T, K, unknown> | StatefulCallback<T, K, unknown>, options?: StatefulOptions): StreamingDataFrame<T, K> {
+    if (options?.stateful) return this.pipe(statefulOperator('update', fn as StatefulCallback<T, K, unknown>, options.store));
+    return this.pipe(updateOperator(fn as FrameCallback<T, K, unknown>));
   }
 
   /**
@@ -105,8 +126,11 @@ export class StreamingDataFrame<T, K = string> {
    */
   filter<S extends T>(predicate: (value: T, ctx: MessageContext<K>) => value is S): StreamingDataFrame<S, K>;
   filter(predicate: FrameCallback<T, K, unknown>): StreamingDataFrame<T, K>;
-  filter(predicate: FrameCallback<T, K, unknown>): StreamingDataFrame<T, K> {
-    return this.pipe(filterOperator(predicate));
+  /** Stateful form: `predicate(value, state, ctx)` also gets the {@link State} of the message key. */
+  filter(predicate: StatefulCallback<T, K, unknown>, options: StatefulOptions): StreamingDataFrame<T, K>;
+  filter(predicate: FrameCallback<T, K, unknown> | StatefulCallback<T, K, unknown>, options?: StatefulOptions): StreamingDataFrame<T, K> {
+    if (options?.stateful) return this.pipe(statefulOperator('filter', predicate as StatefulCallback<T, K, unknown>, options.store));
+    return this.pipe(filterOperator(predicate as FrameCallback<T, K, unknown>));
   }
 
   /**
@@ -216,6 +240,88 @@ export class StreamingDataFrame<T, K = string> {
    */
   merge<U>(other: StreamingDataFrame<U, K>): StreamingDataFrame<T | U, K> {
     return new StreamingDataFrame<T | U, K>(FrameNode.union([this.node, other.node]));
+  }
+
+  /**
+   * Re-keys the frame by a field or function so that state for the new key lives on one
+   * partition (through the internal topic `repartition__<group>--<topic>--<name>`).
+   *
+   * @example
+   * ```ts
+   * const byProduct = sdf.groupBy('product_id');
+   * const byDomain = sdf.groupBy((u) => u.email.split('@')[1], { name: 'domain' });
+   * ```
+   */
+  groupBy(by: (keyof T & string) | FrameCallback<T, K, unknown>, options: GroupByOptions = {}): StreamingDataFrame<T, string> {
+    return groupBy(this, by, options);
+  }
+
+  /**
+   * Non-overlapping windows of `duration` per key; then choose an aggregation and `.current()`/`.final()`.
+   *
+   * @example
+   * ```ts
+   * sdf.tumblingWindow({ duration: '1m', grace: '5s' }).agg({ revenue: Sum('amount'), orders: Count() }).final();
+   * ```
+   */
+  tumblingWindow(options: WindowOptions<TumblingWindowOptions<unknown>>): WindowBuilder<T, K> {
+    return new WindowBuilder(this, (aggregation) => new TumblingWindow({ ...options, aggregation }));
+  }
+
+  /**
+   * Windows of `duration` starting every `step` per key.
+   *
+   * @example
+   * ```ts
+   * sdf.hoppingWindow({ duration: '1m', step: '10s' }).mean('amount').current();
+   * ```
+   */
+  hoppingWindow(options: WindowOptions<HoppingWindowOptions<unknown>>): WindowBuilder<T, K> {
+    return new WindowBuilder(this, (aggregation) => new HoppingWindow({ ...options, aggregation }));
+  }
+
+  /**
+   * A window of `duration` ending at every record, per key.
+   *
+   * @example
+   * ```ts
+   * sdf.slidingWindow({ duration: '30s' }).count().current();
+   * ```
+   */
+  slidingWindow(options: WindowOptions<SlidingWindowOptions<unknown>>): WindowBuilder<T, K> {
+    return new WindowBuilder(this, (aggregation) => new SlidingWindow({ ...options, aggregation }));
+  }
+
+  /**
+   * Per-key sessions closed after `timeout` of inactivity.
+   *
+   * @example
+   * ```ts
+   * sdf.sessionWindow({ timeout: '30m' }).count().final();
+   * ```
+   */
+  sessionWindow(options: WindowOptions<SessionWindowOptions<unknown>>): WindowBuilder<T, K> {
+    return new WindowBuilder(this, (aggregation) => new SessionWindow({ ...options, aggregation }));
+  }
+
+  /**
+   * Windows of `count` records per key (`step` for hopping; `sliding` for the last `count`).
+   *
+   * @example
+   * ```ts
+   * sdf.countWindow({ count: 10 }).sum('amount').final();
+   * sdf.countWindow({ count: 10, step: 5 }).sum('amount').final();
+   * sdf.countWindow({ count: 10, sliding: true }).mean('amount').current();
+   * ```
+   */
+  countWindow(options: { count: number; step?: number; sliding?: boolean; name?: string }): WindowBuilder<T, K> {
+    return new WindowBuilder(this, (aggregation) =>
+      options.sliding
+        ? new SlidingCountWindow({ count: options.count, name: options.name, aggregation })
+        : options.step === undefined
+          ? new TumblingCountWindow({ count: options.count, name: options.name, aggregation })
+          : new HoppingCountWindow({ count: options.count, step: options.step, name: options.name, aggregation }),
+    );
   }
 
   /**
