@@ -31,6 +31,13 @@ export { Max } from './windows/aggregations/max.ts';
 export { Reduce } from './windows/aggregations/reduce.ts';
 export { Collect } from './windows/aggregations/collect.ts';
 export { agg } from './windows/aggregations/agg.ts';
+export { WindowBuilder, AggregatedWindow, type WindowValue, type WindowRecord, type FinalOptions } from './windows/window-builder.ts';
+export { windowOperator } from './windows/window-operator.ts';
+export { statefulOperator, type StatefulCallback, type StatefulOptions } from './state/stateful-operator.ts';
+export type { StateAccess } from './state/state-access.ts';
+export { groupBy, repartitionTopicName, type GroupByOptions } from './state/group-by.ts';
+export { stateHooks, registerFrameStores } from './state/state-hooks.ts';
+export { TestDriver, type SendOptions, type DriverRecord } from './testing/test-driver.ts';
 // Core DSL: application, topics, serializers, dataframes
 export { Application } from './app/application.ts';
 export type { ApplicationOptions, ApplicationConfig } from './app/application-config.ts';
