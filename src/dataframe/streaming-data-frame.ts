@@ -147,14 +147,15 @@ export class StreamingDataFrame<T, K = string> {
 
   /**
    * Produces each value to `topic` — keyed by `options.key(value, ctx)`, else by the message key —
-   * and passes it on. The value must fit the topic's value type.
+   * and passes it on. The value must fit the topic's value type; an untyped topic
+   * (`app.topic('out')`, i.e. `Topic<unknown>`) takes any value.
    *
    * @example
    * ```ts
    * words.toTopic(app.topic<string>('words'), { key: (word) => word });
    * ```
    */
-  toTopic<K2 = K>(topic: Topic<T, K2>, options: { key?: FrameCallback<T, K, K2> } = {}): StreamingDataFrame<T, K> {
+  toTopic<K2 = K>(topic: Topic<T, K2> | Topic<unknown, K2>, options: { key?: FrameCallback<T, K, K2> } = {}): StreamingDataFrame<T, K> {
     return this.pipe(toTopicOperator(topic, options.key));
   }
 

@@ -60,6 +60,8 @@ describe('DSL types', () => {
     sdf.apply((j) => j.id).assign('x', () => 1);
     // @ts-expect-error the frame carries numbers, the topic expects Jokes
     sdf.apply((j) => j.id).toTopic(jokes);
+    // an untyped topic takes any value
+    sdf.apply((j) => j.id).toTopic(app.topic('anything'));
     // @ts-expect-error select keeps only id: text is gone
     sdf.select('id').apply((j) => j.text);
     // @ts-expect-error drop removed text
