@@ -37,6 +37,20 @@ describe('kcat compatibility', () => {
     expect(out.stdout).toBe(`${lines.join('\n')}\n`);
   });
 
+  for (const codec of ['gzip', 'snappy', 'lz4', 'zstd'] as const) {
+    it(`round-trips ${codec}-compressed batches with headers (-z ${codec} -H)`, async () => {
+      const topic = uniqueName(`kcat-${codec}`);
+      await createTopics(broker.address, [topic], 1);
+      const input = Array.from({ length: 20 }, (_, i) => `k${i % 3}:${codec}-payload-${i}-${'x'.repeat(i * 10)}`);
+      await run(kcat, ['-b', broker.address, '-P', '-t', topic, '-K:', '-z', codec, '-H', 'trace=abc', '-H', `codec=${codec}`], {
+        input: `${input.join('\n')}\n`,
+        timeoutMs: 30_000,
+      });
+      const out = await run(kcat, ['-b', broker.address, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%o|%k:%s|%h\n'], { timeoutMs: 30_000 });
+      expect(out.stdout).toBe(input.map((line, i) => `${i}|${line}|trace=abc,codec=${codec}\n`).join(''));
+    });
+  }
+
   it('lists a 3-partition topic with -L, and a balanced consumer (-G) reads every keyed message once', async () => {
     await createTopics(broker.address, [topic3], 3);
     const meta = await run(kcat, ['-b', broker.address, '-L', '-J'], { timeoutMs: 20_000 });
