@@ -2,6 +2,8 @@
 //   npx tsx apps/jokes-producer.ts --broker localhost:9092 [--count 10] [--rate 5]
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
+import { Application } from '../src/index.ts';
+import type { LogLevel } from '../src/logger.ts';
 import { isMain, parseAppFlags } from './app-flags.ts';
 
 /** One joke of data/jokes.json. */
@@ -26,6 +28,19 @@ export function loadJokes(file: URL | string = JOKES_FILE): Joke[] {
   return JSON.parse(readFileSync(file, 'utf8')) as Joke[];
 }
 
+/** Creates `topic` when the broker lacks it (the producer does not auto-create); returns its partition count. */
+async function ensureTopic(broker: string, topic: string): Promise<number> {
+  const admin = new Kafka({ clientId: 'jokes-producer-admin', brokers: [broker], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(topic)) await admin.createTopics({ waitForLeaders: true, topics: [{ topic }] });
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    return metadata.topics[0]?.partitions.length ?? 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Options of {@link produceJokes}. */
 export interface ProduceJokesOptions {
   broker: string;
@@ -37,6 +52,7 @@ export interface ProduceJokesOptions {
   topic?: string;
   /** Print no summary. */
   quiet?: boolean;
+  logLevel?: LogLevel;
 }
 
 /**
@@ -52,33 +68,26 @@ export async function produceJokes(options: ProduceJokesOptions): Promise<{ prod
   const jokes = loadJokes();
   const count = options.count ?? jokes.length;
   const rate = options.rate ?? 0;
-  const topic = options.topic ?? JOKES_TOPIC;
-  const kafka = new Kafka({ clientId: 'jokes-producer', brokers: [options.broker], logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ allowAutoTopicCreation: true });
-  await producer.connect();
+  const app = new Application({ brokerAddress: options.broker, clientId: 'jokes-producer', ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
+  const topic = app.topic<Joke>(options.topic ?? JOKES_TOPIC);
+  const partitions = await ensureTopic(options.broker, topic.name);
+  const producer = app.getProducer();
   const started = Date.now();
   try {
-    const batch = rate > 0 ? 1 : 100;
-    for (let i = 0; i < count; i += batch) {
-      const messages = [];
-      for (let j = i; j < Math.min(count, i + batch); j += 1) {
-        const joke = jokes[j % jokes.length];
-        messages.push({ key: String(joke.id), value: JSON.stringify(joke) });
-      }
-      await producer.send({ topic, messages });
+    for (let i = 0; i < count; i += 1) {
+      const joke = jokes[i % jokes.length];
+      producer.produce(topic, { key: String(joke.id), value: joke });
       if (rate > 0) {
+        await producer.flush();
         const wait = started + ((i + 1) / rate) * 1000 - Date.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
+    await producer.flush();
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
-  const admin = kafka.admin();
-  await admin.connect();
-  const metadata = await admin.fetchTopicMetadata({ topics: [topic] }).finally(() => admin.disconnect());
-  const partitions = metadata.topics[0]?.partitions.length ?? 0;
-  if (!options.quiet) console.log(`jokes-producer: produced ${count} jokes to "${topic}" (${partitions} partition(s)) in ${Date.now() - started} ms`);
+  if (!options.quiet) console.log(`jokes-producer: produced ${count} jokes to "${topic.name}" (${partitions} partition(s)) in ${Date.now() - started} ms`);
   return { produced: count, partitions };
 }
 

@@ -1,6 +1,7 @@
 // Splits each joke of `jokes` into lowercase words and writes { word, joke_id } to `words`, key = word.
 //   npx tsx apps/text-splitter.ts --broker localhost:9092
-import { KafkajsStage } from './kafkajs-stage.ts';
+import { Application } from '../src/index.ts';
+import type { LogLevel } from '../src/logger.ts';
 import { isMain, parseAppFlags } from './app-flags.ts';
 import { JOKES_TOPIC, type Joke } from './jokes-producer.ts';
 
@@ -29,6 +30,15 @@ export function splitWords(text: string): string[] {
     .filter((w) => w.length > 0);
 }
 
+/** Options of {@link createTextSplitter}; only `broker` is required. */
+export interface TextSplitterOptions {
+  broker: string;
+  inputTopic?: string;
+  outputTopic?: string;
+  consumerGroup?: string;
+  logLevel?: LogLevel;
+}
+
 /**
  * The text-splitter app (consumer group `text-splitter`); call `run()` to start it.
  *
@@ -38,19 +48,25 @@ export function splitWords(text: string): string[] {
  * await app.run();
  * ```
  */
-export function createTextSplitter(options: { broker: string; inputTopic?: string; outputTopic?: string; consumerGroup?: string }): KafkajsStage<Joke, WordRecord> {
-  return new KafkajsStage<Joke, WordRecord>({
-    broker: options.broker,
+export function createTextSplitter(options: TextSplitterOptions): Application {
+  const app = new Application({
+    brokerAddress: options.broker,
     consumerGroup: options.consumerGroup ?? 'text-splitter',
-    inputTopic: options.inputTopic ?? JOKES_TOPIC,
-    outputTopic: options.outputTopic ?? WORDS_TOPIC,
-    transform: (joke) => splitWords(joke.text).map((word) => ({ key: word, value: { word, joke_id: joke.id } })),
+    autoOffsetReset: 'earliest',
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
   });
+  const jokes = app.topic<Joke>(options.inputTopic ?? JOKES_TOPIC);
+  const words = app.topic<WordRecord>(options.outputTopic ?? WORDS_TOPIC);
+  app
+    .dataframe(jokes)
+    .expand((joke) => splitWords(joke.text).map((word): WordRecord => ({ word, joke_id: joke.id })))
+    .toTopic(words, { key: (record) => record.word });
+  return app;
 }
 
 if (isMain(import.meta.url)) {
   const flags = parseAppFlags({ name: 'text-splitter', description: `Splits jokes from "${JOKES_TOPIC}" into words on "${WORDS_TOPIC}"`, kind: 'processor' });
   const app = createTextSplitter({ broker: flags.broker });
-  if (flags.seconds !== undefined) setTimeout(() => void app.stop(), flags.seconds * 1000);
+  if (flags.seconds !== undefined) setTimeout(() => void app.stop(), flags.seconds * 1000).unref();
   await app.run();
 }

@@ -1,6 +1,7 @@
 // Keeps a running count per word of `words` and writes { word, count } to `word-counts`, key = word.
 //   npx tsx apps/word-counter.ts --broker localhost:9092
-import { KafkajsStage } from './kafkajs-stage.ts';
+import { Application } from '../src/index.ts';
+import type { LogLevel } from '../src/logger.ts';
 import { isMain, parseAppFlags } from './app-flags.ts';
 import { WORDS_TOPIC, type WordRecord } from './text-splitter.ts';
 
@@ -24,56 +25,66 @@ export function topWords(counts: ReadonlyMap<string, number>, n: number): Array<
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, n);
 }
 
-/** Options of {@link createWordCounter}. */
+/** Options of {@link createWordCounter}; only `broker` is required. */
 export interface WordCounterOptions {
   broker: string;
   inputTopic?: string;
   outputTopic?: string;
   consumerGroup?: string;
-  /** Print the top words every `reportEveryMs` (default 10 s) and at stop; `quiet` prints nothing. */
-  quiet?: boolean;
-  reportEveryMs?: number;
+  logLevel?: LogLevel;
+  /** The running counts (in memory); pass a Map to read them from outside. */
+  counts?: Map<string, number>;
 }
 
 /**
- * The word-counter app (consumer group `word-counter`); call `run()` to start it.
+ * The word-counter app (consumer group `word-counter`); call `run()` to start it. Counts live in
+ * memory (`options.counts`), so a restarted counter starts again from zero for new records.
  *
  * @example
  * ```ts
- * const app = createWordCounter({ broker: 'localhost:9092' });
+ * const counts = new Map<string, number>();
+ * const app = createWordCounter({ broker: 'localhost:9092', counts });
+ * setTimeout(() => void app.stop(), 10_000);
  * await app.run();
+ * console.log(topWords(counts, 5));
  * ```
  */
-export function createWordCounter(options: WordCounterOptions): KafkajsStage<WordRecord, WordCount> {
-  const counts = new Map<string, number>();
-  const app = new KafkajsStage<WordRecord, WordCount>({
-    broker: options.broker,
+export function createWordCounter(options: WordCounterOptions): Application {
+  const app = new Application({
+    brokerAddress: options.broker,
     consumerGroup: options.consumerGroup ?? 'word-counter',
-    inputTopic: options.inputTopic ?? WORDS_TOPIC,
-    outputTopic: options.outputTopic ?? WORD_COUNTS_TOPIC,
-    transform: (record) => {
+    autoOffsetReset: 'earliest',
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+  });
+  const words = app.topic<WordRecord>(options.inputTopic ?? WORDS_TOPIC);
+  const wordCounts = app.topic<WordCount>(options.outputTopic ?? WORD_COUNTS_TOPIC);
+  const counts = options.counts ?? new Map<string, number>();
+  app
+    .dataframe(words)
+    .apply((record): WordCount => {
       const count = (counts.get(record.word) ?? 0) + 1;
       counts.set(record.word, count);
-      return [{ key: record.word, value: { word: record.word, count } }];
-    },
-  });
-  if (!options.quiet) {
-    const print = (): void => {
-      if (counts.size > 0) console.log(`word-counter top words: ${topWords(counts, 10).map(([w, c]) => `${w}=${c}`).join(' ')}`);
-    };
-    const timer = setInterval(print, options.reportEveryMs ?? 10_000);
-    timer.unref();
-    app.onStop(() => {
-      clearInterval(timer);
-      print();
-    });
-  }
+      return { word: record.word, count };
+    })
+    .toTopic(wordCounts, { key: (wc) => wc.word });
   return app;
+}
+
+function printTop(counts: ReadonlyMap<string, number>): void {
+  if (counts.size > 0) console.log(`word-counter top words: ${topWords(counts, 10).map(([w, c]) => `${w}=${c}`).join(' ')}`);
 }
 
 if (isMain(import.meta.url)) {
   const flags = parseAppFlags({ name: 'word-counter', description: `Counts words from "${WORDS_TOPIC}" into "${WORD_COUNTS_TOPIC}"`, kind: 'processor' });
-  const app = createWordCounter({ broker: flags.broker });
-  if (flags.seconds !== undefined) setTimeout(() => void app.stop(), flags.seconds * 1000);
-  await app.run();
+  const counts = new Map<string, number>();
+  const app = createWordCounter({ broker: flags.broker, counts });
+  const report = setInterval(() => printTop(counts), 10_000);
+  report.unref();
+  if (flags.seconds !== undefined) setTimeout(() => void app.stop(), flags.seconds * 1000).unref();
+  try {
+    await app.run();
+  } finally {
+    clearInterval(report);
+    printTop(counts);
+  }
 }

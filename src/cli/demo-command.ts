@@ -5,7 +5,7 @@ import { CliError } from './cli-error.ts';
 import { isListening, parseHostPort, resolveBrokerAddress } from './broker-address.ts';
 import { startEmbeddedBroker, untilSignal, type StartedBroker } from './broker-command.ts';
 import { cliKafka } from './kafka-client.ts';
-import { waitUntilCaughtUp } from './pipeline-progress.ts';
+import { groupLag, topicEnd, waitForPipeline, type PipelineStage, type StageStats } from './pipeline-progress.ts';
 
 interface DemoArgs {
   broker?: string;
@@ -19,13 +19,14 @@ interface DemoArgs {
 interface RunnableApp {
   run(): Promise<void>;
   stop(): Promise<void> | void;
+  readonly stats: StageStats;
 }
 
 /** The app files the demo loads (the same files `sluice run` runs). */
 interface DemoModules {
-  produceJokes(options: { broker: string; quiet?: boolean }): Promise<{ produced: number; partitions: number }>;
-  createTextSplitter(options: { broker: string }): RunnableApp;
-  createWordCounter(options: { broker: string; quiet?: boolean }): RunnableApp;
+  produceJokes(options: { broker: string; quiet?: boolean; logLevel?: 'warn' }): Promise<{ produced: number; partitions: number }>;
+  createTextSplitter(options: { broker: string; logLevel?: 'warn' }): RunnableApp;
+  createWordCounter(options: { broker: string; logLevel?: 'warn' }): RunnableApp;
 }
 
 const APPS_DIR = fileURLToPath(new URL('../../apps/', import.meta.url));
@@ -132,24 +133,27 @@ export async function runDemo(options: { address: string; seconds: number; follo
   try {
     const modules = await loadDemoModules();
     await ensureTopics(options.address, ['jokes', 'words', 'word-counts']);
-    const { produced, partitions } = await modules.produceJokes({ broker: options.address, quiet: true });
+    const { produced, partitions } = await modules.produceJokes({ broker: options.address, quiet: true, logLevel: 'warn' });
     console.log(`jokes-producer: produced ${produced} jokes to "jokes" (${partitions} partition(s))`);
-    apps.push(modules.createTextSplitter({ broker: options.address }), modules.createWordCounter({ broker: options.address, quiet: !options.follow }));
-    let failed: unknown;
-    for (const app of apps) running.push(app.run().catch((error: unknown) => void (failed ??= error)));
-    console.log('text-splitter and word-counter are running ...');
-
-    let interrupted = false;
-    const signal = untilSignal().then(() => (interrupted = true));
+    const splitter = modules.createTextSplitter({ broker: options.address, logLevel: 'warn' });
+    const counter = modules.createWordCounter({ broker: options.address, logLevel: 'warn' });
     const admin = cliKafka(options.address, 'sluice-demo-progress').admin();
     await admin.connect();
     try {
-      const stages = [
-        { groupId: 'text-splitter', topic: 'jokes' },
-        { groupId: 'word-counter', topic: 'words' },
+      const stages: PipelineStage[] = [
+        { stats: splitter.stats, backlog: await groupLag(admin, { groupId: 'text-splitter', topic: 'jokes' }), output: { topic: 'words', endAtStart: await topicEnd(admin, 'words') } },
+        { stats: counter.stats, backlog: await groupLag(admin, { groupId: 'word-counter', topic: 'words' }), output: { topic: 'word-counts', endAtStart: await topicEnd(admin, 'word-counts') } },
       ];
+      let failed: unknown;
+      for (const app of [splitter, counter]) {
+        apps.push(app);
+        running.push(app.run().catch((error: unknown) => void (failed ??= error)));
+      }
+      console.log('text-splitter and word-counter are running ...');
+      let interrupted = false;
+      const signal = untilSignal().then(() => (interrupted = true));
       const deadline = Date.now() + options.seconds * 1000;
-      const caughtUp = await waitUntilCaughtUp(admin, stages, deadline, () => interrupted || failed !== undefined);
+      const caughtUp = await waitForPipeline(admin, stages, deadline, () => interrupted || failed !== undefined);
       if (failed !== undefined) throw failed;
       if (!interrupted) {
         console.log(caughtUp ? 'All jokes processed.' : `Stopped waiting after ${options.seconds}s (not everything was processed yet).`);

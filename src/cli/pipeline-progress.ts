@@ -36,39 +36,76 @@ export async function groupLag(admin: Admin, target: GroupOnTopic): Promise<numb
 }
 
 /**
- * Polls until every group has zero lag on its topic (checked in order, so an upstream stage that
- * is done has written everything the downstream stage must read), or `deadline` (epoch ms) passes.
- * Resolves true when caught up, false on deadline or when `shouldStop()` turns true.
+ * Sum of the end offsets (high watermarks) of a topic's partitions; 0 for a missing topic.
  *
  * @example
  * ```ts
- * const done = await waitUntilCaughtUp(admin, [{ groupId: 'text-splitter', topic: 'jokes' }], Date.now() + 60_000);
+ * const written = await topicEnd(admin, 'words');
  * ```
  */
-export async function waitUntilCaughtUp(
+export async function topicEnd(admin: Admin, topic: string): Promise<number> {
+  if (!(await admin.listTopics()).includes(topic)) return 0;
+  return (await admin.fetchTopicOffsets(topic)).reduce((sum, o) => sum + Number(o.high), 0);
+}
+
+/** Counters of a running app, as `Application.stats` keeps them. */
+export interface StageStats {
+  readonly processed: number;
+  readonly produced: number;
+}
+
+/** One stage of a linear pipeline: its counters, and where it reads and writes. */
+export interface PipelineStage {
+  readonly stats: StageStats;
+  /** Messages waiting for this stage when it started (its group's lag on its input). */
+  readonly backlog: number;
+  /** Output topic and its end offset when the stage started. */
+  readonly output: { readonly topic: string; readonly endAtStart: number };
+}
+
+/**
+ * True once every stage has processed its backlog plus everything the stage before it produced,
+ * and everything it produced is in its output topic. Uses the apps' own counters, so it does not
+ * wait for offset commits (which an idle app makes only on its next batch or on stop).
+ *
+ * @example
+ * ```ts
+ * if (await pipelineDone(admin, [splitterStage, counterStage])) console.log('all processed');
+ * ```
+ */
+export async function pipelineDone(admin: Admin, stages: readonly PipelineStage[]): Promise<boolean> {
+  let upstreamProduced = 0;
+  for (const stage of stages) {
+    if (stage.stats.processed < stage.backlog + upstreamProduced) return false;
+    if ((await topicEnd(admin, stage.output.topic)) < stage.output.endAtStart + stage.stats.produced) return false;
+    upstreamProduced = stage.stats.produced;
+  }
+  return true;
+}
+
+/**
+ * Polls {@link pipelineDone} until it holds (true), or `deadline` (epoch ms) passes or
+ * `shouldStop()` turns true (false). Errors a freshly created topic may give (no leader yet)
+ * count as "not done".
+ *
+ * @example
+ * ```ts
+ * const done = await waitForPipeline(admin, stages, Date.now() + 60_000);
+ * ```
+ */
+export async function waitForPipeline(
   admin: Admin,
-  stages: readonly GroupOnTopic[],
+  stages: readonly PipelineStage[],
   deadline: number,
   shouldStop: () => boolean = () => false,
-  pollMs = 500,
+  pollMs = 250,
 ): Promise<boolean> {
   while (Date.now() < deadline && !shouldStop()) {
-    let behind = false;
-    for (const stage of stages) {
-      let lag: number;
-      try {
-        lag = await groupLag(admin, stage);
-      } catch (error) {
-        // A topic created a moment ago may not have a leader yet: not caught up, ask again.
-        if ((error as { retriable?: boolean }).retriable !== true) throw error;
-        lag = 1;
-      }
-      if (lag > 0) {
-        behind = true;
-        break;
-      }
+    try {
+      if (await pipelineDone(admin, stages)) return true;
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable !== true) throw error;
     }
-    if (!behind) return true;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   return false;

@@ -1,0 +1,32 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import getPort from 'get-port';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './cli-support.ts';
+import { expectedWordCounts, readJokesFile } from '../apps/expected-counts.ts';
+
+describe('sluice demo', () => {
+  it('starts the embedded broker when none answers, runs the pipeline and prints the top words', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sluice-demo-'));
+    try {
+      const port = await getPort({ host: '127.0.0.1' });
+      const result = await runCli(['demo', '--broker', `127.0.0.1:${port}`, '--data-dir', dataDir, '--top', '5', '--seconds', '90'], { timeoutMs: 120_000 });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Started the embedded broker at 127.0.0.1:${port}`);
+      expect(result.stdout).toContain(`produced ${readJokesFile().length} jokes to "jokes"`);
+      expect(result.stdout).toContain('All jokes processed.');
+
+      const expected = [...expectedWordCounts(readJokesFile())].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
+      const printed = result.stdout
+        .split('\n')
+        .filter((line) => /^ {2}\S+\s+\d+$/.test(line))
+        .map((line) => line.trim().split(/\s+/))
+        .map(([word, count]) => [word, Number(count)]);
+      expect(printed).toEqual(expected);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
