@@ -162,7 +162,7 @@ export class Application {
    * ```
    */
   getConsumer(): Consumer {
-    this.consumer ??= this.kafka().consumer({ groupId: this.config.consumerGroup, allowAutoTopicCreation: false });
+    this.consumer ??= this.kafka().consumer({ groupId: this.config.consumerGroup, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
     return this.consumer;
   }
 

@@ -49,6 +49,7 @@ export class KafkaRunLoop {
   private stopping = false;
   private stopped: Promise<void> | undefined;
   private current: Promise<void> = Promise.resolve();
+  private starting: Promise<void> = Promise.resolve();
   private assignment: Promise<void> = Promise.resolve();
   private fatal: Error | undefined;
   private finish!: (error?: Error) => void;
@@ -72,17 +73,24 @@ export class KafkaRunLoop {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.failWith(new SluiceError(`the Kafka consumer crashed: ${payload.error.message}`, { cause: payload.error }));
     });
-    await consumer.subscribe({ topics: processor.topics, fromBeginning: this.o.fromBeginning });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => {
-        const run = this.current.then(() => this.eachBatch(payload));
-        this.current = run.catch(() => undefined);
-        return run;
-      },
-    });
+    this.starting = (async () => {
+      await consumer.subscribe({ topics: processor.topics, fromBeginning: this.o.fromBeginning });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => {
+          const run = this.current.then(() => this.eachBatch(payload));
+          this.current = run.catch(() => undefined);
+          return run;
+        },
+      });
+    })();
+    try {
+      await this.starting;
+    } catch (e) {
+      if (!this.stopping) this.failWith(e as Error);
+    }
     return finished;
   }
 
@@ -97,6 +105,7 @@ export class KafkaRunLoop {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.stopping = true;
+      await this.starting.catch(() => undefined);
       await this.current;
       try {
         await this.commit(undefined);
