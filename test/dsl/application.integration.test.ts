@@ -90,6 +90,11 @@ describe('Application against a broker', () => {
       .toTopic(out);
     await runUntil(app, () => app.stats.processed >= 40);
     expect(app.stats).toMatchObject({ processed: 40, produced: 30 });
+    const admin = testKafka(broker.address).admin();
+    await admin.connect();
+    const { topics } = await admin.fetchTopicMetadata({ topics: [output] });
+    await admin.disconnect();
+    expect(topics[0].partitions).toHaveLength(2); // created by the app with its declared numPartitions
 
     const records = await consumeAll(broker.address, output, 30, 20_000);
     const byKey = new Map<string, number[]>();
