@@ -1,6 +1,6 @@
 // Keeps a running count per word of `words` and writes { word, count } to `word-counts`, key = word.
 //   npx tsx apps/word-counter.ts --broker localhost:9092
-import { Application } from '../src/index.ts';
+import { Application, type State } from '../src/index.ts';
 import type { LogLevel } from '../src/logger.ts';
 import { isMain, parseAppFlags } from './app-flags.ts';
 import { WORDS_TOPIC, type WordRecord } from './text-splitter.ts';
@@ -37,8 +37,9 @@ export interface WordCounterOptions {
 }
 
 /**
- * The word-counter app (consumer group `word-counter`); call `run()` to start it. Counts live in
- * memory (`options.counts`), so a restarted counter starts again from zero for new records.
+ * The word-counter app (consumer group `word-counter`); call `run()` to start it. Counts are
+ * durable state (kept under `./state`, changelogged), so a restarted counter continues from them;
+ * `options.counts` mirrors the counts seen by this process.
  *
  * @example
  * ```ts
@@ -61,24 +62,32 @@ export function createWordCounter(options: WordCounterOptions): Application {
   const counts = options.counts ?? new Map<string, number>();
   app
     .dataframe(words)
-    .apply((record): WordCount => {
-      const count = (counts.get(record.word) ?? 0) + 1;
+    .apply((record, state: State): WordCount => {
+      // durable per-word count (the message key is the word): LMDB + changelog, survives restarts
+      const count = state.get('count', 0) + 1;
+      state.set('count', count);
       counts.set(record.word, count);
       return { word: record.word, count };
-    })
+    }, { stateful: true })
     .toTopic(wordCounts, { key: (wc) => wc.word });
   return app;
 }
 
 function printTop(counts: ReadonlyMap<string, number>): void {
-  if (counts.size > 0) console.log(`word-counter top words: ${topWords(counts, 10).map(([w, c]) => `${w}=${c}`).join(' ')}`);
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const top = topWords(counts, 10).map(([w, c]) => `${w}=${c}`).join(' ');
+  console.log(`word-counter: ${total} words counted since start${top ? `; top: ${top}` : ''}`);
 }
 
 if (isMain(import.meta.url)) {
   const flags = parseAppFlags({ name: 'word-counter', description: `Counts words from "${WORDS_TOPIC}" into "${WORD_COUNTS_TOPIC}"`, kind: 'processor' });
   const counts = new Map<string, number>();
   const app = createWordCounter({ broker: flags.broker, counts });
-  const report = setInterval(() => printTop(counts), 10_000);
+  let printedSize = -1;
+  const report = setInterval(() => {
+    if (counts.size !== printedSize) printTop(counts);
+    printedSize = counts.size;
+  }, 10_000);
   report.unref();
   if (flags.seconds !== undefined) setTimeout(() => void app.stop(), flags.seconds * 1000).unref();
   try {
