@@ -56,7 +56,7 @@ fi
 
 # kafka-go programs
 command -v go >/dev/null || die "go not found: install Go 1.23+ (https://go.dev/doc/install) and re-run"
-(cd "$COMPAT/go" && go build -o bin/ ./cmd/...)
+(cd "$COMPAT/go" && go build -buildvcs=false -o bin/ ./cmd/...)
 say "kafka-go programs built in $COMPAT/go/bin ($(ls "$COMPAT/go/bin" | tr '\n' ' '))"
 
 # Java tools (TopicCommand, ConsoleProducer, ConsoleConsumer) from the Apache Kafka jars
