@@ -83,10 +83,10 @@ if (isMain(import.meta.url)) {
   const flags = parseAppFlags({ name: 'word-counter', description: `Counts words from "${WORDS_TOPIC}" into "${WORD_COUNTS_TOPIC}"`, kind: 'processor' });
   const counts = new Map<string, number>();
   const app = createWordCounter({ broker: flags.broker, counts });
-  let printedSize = -1;
+  let printedAt = -1;
   const report = setInterval(() => {
-    if (counts.size !== printedSize) printTop(counts);
-    printedSize = counts.size;
+    if (app.stats.processed !== printedAt) printTop(counts);
+    printedAt = app.stats.processed;
   }, 10_000);
   report.unref();
   if (flags.seconds !== undefined) setTimeout(() => void app.stop(), flags.seconds * 1000).unref();
