@@ -39,7 +39,14 @@ export interface ApplicationOptions {
   onProducerError?: (error: Error) => boolean;
 }
 
-/** Validated options with defaults applied; frozen. */
+/**
+ * Validated options with defaults applied; frozen. Read it from `app.config`.
+ *
+ * @example
+ * ```ts
+ * const { brokerAddress, consumerGroup } = app.config;
+ * ```
+ */
 export type ApplicationConfig = Readonly<
   Required<Omit<ApplicationOptions, 'onDeserializationError' | 'onProcessingError' | 'onProducerError'>> &
     Pick<ApplicationOptions, 'onDeserializationError' | 'onProcessingError' | 'onProducerError'>

@@ -44,7 +44,14 @@ export interface BatchResult {
   error?: SluiceError;
 }
 
-/** Decides whether a bad message is skipped (return true) or stops processing. */
+/**
+ * Decides whether a bad message is skipped (return true) or stops processing.
+ *
+ * @example
+ * ```ts
+ * const skipBadJson: ErrorCallback<DeserializationError> = (e) => e.field === 'value';
+ * ```
+ */
 export type ErrorCallback<E> = (error: E) => boolean;
 
 /**

@@ -2,7 +2,14 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import type { PipelineEnv } from './pipeline-env.ts';
 import type { Row } from './row.ts';
 
-/** Handles one row; calls `push` zero or more times with the rows it emits. */
+/**
+ * Handles one row; calls `push` zero or more times with the rows it emits.
+ *
+ * @example
+ * ```ts
+ * const twice: RowHandler = (row, push) => { push(row); push(row); };
+ * ```
+ */
 export type RowHandler = (row: Row, push: (row: Row) => void) => void;
 
 /**

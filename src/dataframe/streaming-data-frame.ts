@@ -28,7 +28,14 @@ import { WindowBuilder } from '../windows/window-builder.ts';
 /** Window options as given to `sdf.<kind>Window(...)`: everything but the aggregation. */
 export type WindowOptions<O> = Omit<O, 'aggregation'>;
 
-/** A pipeline callback: the value and the context of the message it came from. */
+/**
+ * A pipeline callback: the value and the context of the message it came from.
+ *
+ * @example
+ * ```ts
+ * const stamp: FrameCallback<Joke, string, string> = (j, ctx) => `${ctx.key}@${ctx.timestamp}: ${j.text}`;
+ * ```
+ */
 export type FrameCallback<T, K, R> = (value: T, ctx: MessageContext<K>) => R;
 
 /**
@@ -344,5 +351,12 @@ export class StreamingDataFrame<T, K = string> {
   }
 }
 
-/** The type of `T` with field `F` set to `R`. */
+/**
+ * The type of `T` with field `F` set to `R` (what `assign` yields).
+ *
+ * @example
+ * ```ts
+ * type WithLength = Assigned<Joke, 'length', number>; // Omit<Joke, 'length'> & { length: number }
+ * ```
+ */
 export type Assigned<T, F extends string, R> = Omit<T, F> & { [P in F]: R };

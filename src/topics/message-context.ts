@@ -1,4 +1,11 @@
-/** Message headers as they flow through a pipeline: header name → value. */
+/**
+ * Message headers as they flow through a pipeline: header name → value.
+ *
+ * @example
+ * ```ts
+ * const headers: MessageHeaders = { 'content-type': 'application/json', trace: Buffer.from([1, 2]) };
+ * ```
+ */
 export type MessageHeaders = Record<string, string | Buffer>;
 
 /**

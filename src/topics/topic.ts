@@ -3,7 +3,14 @@ import { resolveDeserializer, resolveSerializer } from './serializers/resolve-co
 import type { CodecName, Deserializer, Serializer } from './serializers/serializer.ts';
 import { DeserializationError, SerializationError } from './serialization-errors.ts';
 
-/** How a topic is created when it is missing (with `autoCreateTopics`). */
+/**
+ * How a topic is created when it is missing (with `autoCreateTopics`).
+ *
+ * @example
+ * ```ts
+ * app.topic('counts', { config: { numPartitions: 6, extra: { 'cleanup.policy': 'compact' } } });
+ * ```
+ */
 export interface TopicConfig {
   /** Default 1. */
   numPartitions?: number;

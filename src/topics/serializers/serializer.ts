@@ -1,4 +1,11 @@
-/** Where a value is being (de)serialized: used in error messages. */
+/**
+ * Where a value is being (de)serialized: used in error messages.
+ *
+ * @example
+ * ```ts
+ * const ctx: SerializationContext = { topic: 'jokes', field: 'value' };
+ * ```
+ */
 export interface SerializationContext {
   topic: string;
   /** 'key' or 'value'. */
@@ -40,5 +47,13 @@ export interface Deserializer<T> {
  */
 export interface Codec<T> extends Serializer<T>, Deserializer<T> {}
 
-/** Names of the built-in codecs. */
+/**
+ * Names of the built-in codecs: 'json' (UTF-8 JSON, sorted keys), 'string' (UTF-8), 'bytes'
+ * (Buffers as-is), 'int' (4-byte big-endian int32), 'double' (8-byte big-endian float64).
+ *
+ * @example
+ * ```ts
+ * app.topic<number>('counts', { valueSerializer: 'int' satisfies CodecName, valueDeserializer: 'int' });
+ * ```
+ */
 export type CodecName = 'json' | 'string' | 'bytes' | 'int' | 'double';
