@@ -129,6 +129,7 @@ export class StateManager implements StateAccess {
     const store = this.openStore(topic, partition);
     this.assigned.set(tpKey(topic, partition), { store, tx: undefined, lastOffset: undefined, pending: undefined });
     if (!this.changelog || !reader) return;
+    const rebuilt: Array<number | undefined> = [];
     for (const storeName of this.stores.get(topic) ?? []) {
       const changelogTopic = changelogTopicName(this.consumerGroup, topic, storeName);
       const { low, high } = await reader.watermarks(changelogTopic, partition);
@@ -138,6 +139,12 @@ export class StateManager implements StateAccess {
       this.logger?.info({ topic, partition, storeName, changelogTopic, low, high }, 'recovering state from changelog');
       const result = await recovery.recover({ endOffset: high, startOffset: low, read: () => reader.read(changelogTopic, partition, high) });
       this.logger?.info({ topic, partition, storeName, applied: result.applied }, 'state recovered');
+      rebuilt.push(result.sourceOffset);
+    }
+    if (rebuilt.length > 1) {
+      // every rebuilt store reflects its own changelog: only the smallest source offset is safe
+      const known = rebuilt.every((o) => o !== undefined);
+      store.begin().commit({ processedOffset: known ? Math.min(...(rebuilt as number[])) : null });
     }
   }
 

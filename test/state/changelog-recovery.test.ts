@@ -65,7 +65,7 @@ describe('changelog', () => {
     const recovery = new ChangelogRecovery({ store: fresh, storeName: 'default', progress: false });
     expect(recovery.isNeeded(log.length)).toBe(true);
     const result = await recovery.recover({ endOffset: log.length, read: () => batches(log, 2) });
-    expect(result).toEqual({ skipped: false, applied: 6 });
+    expect(result).toEqual({ skipped: false, applied: 6, sourceOffset: 102 });
     const tx = fresh.begin();
     expect([...tx.view('default').scan([])]).toEqual([[['u1', 'total'], [25]], [['u2', 'total'], [4]]]);
     tx.abort();
@@ -88,10 +88,21 @@ describe('changelog', () => {
     tx.commit({ changelogOffsets: { default: 9 } });
     const log = changelogOf(changelogRecords([{ storeName: 'default', key: ['fresh'], value: [2] }], { consumerGroup: 'g', topic: 'orders', partition: 0, sourceOffset: 5 }));
     const result = await new ChangelogRecovery({ store, storeName: 'default' }).recover({ endOffset: 1, read: () => batches(log, 10) });
-    expect(result).toEqual({ skipped: false, applied: 1 });
+    expect(result).toEqual({ skipped: false, applied: 1, sourceOffset: 5 });
     const check = store.begin();
     expect([...check.view('default').scan([])]).toEqual([[['fresh'], [2]]]);
     check.abort();
     expect(store.changelogOffset('default')).toBe(0);
+  });
+
+  it('forgets the processed offset when the changelog is empty (e.g. a new broker), so no input is skipped', async () => {
+    const store = new InMemoryStateStore({ topic: 'orders', partition: 0 });
+    const tx = store.begin();
+    tx.view('default').set(['k'], [1]);
+    tx.commit({ processedOffset: 700, changelogOffsets: { default: 40 } });
+    const result = await new ChangelogRecovery({ store, storeName: 'default' }).recover({ endOffset: 0, read: () => batches([], 1) });
+    expect(result).toEqual({ skipped: false, applied: 0 });
+    expect(store.processedOffset()).toBeUndefined();
+    expect(store.changelogOffset('default')).toBeUndefined();
   });
 });

@@ -45,7 +45,7 @@ export class BufferedTransaction implements PartitionTransaction {
   commit(marks: CommitMarks = {}): void {
     this.assertOpen();
     const entries: Array<readonly [Buffer, unknown]> = this.pending.all().map((w) => [w.bytes, w.value] as const);
-    if (marks.processedOffset !== undefined) entries.push([PROCESSED_OFFSET_KEY, marks.processedOffset]);
+    if (marks.processedOffset !== undefined) entries.push([PROCESSED_OFFSET_KEY, marks.processedOffset ?? undefined]);
     for (const [storeName, offset] of Object.entries(marks.changelogOffsets ?? {})) {
       entries.push([changelogOffsetKey(storeName), offset]);
     }

@@ -37,8 +37,8 @@ export interface StateChange {
 
 /** What a commit records besides the changes, in the same atomic write. */
 export interface CommitMarks {
-  /** The last input offset of the source partition whose effects the commit contains. */
-  processedOffset?: number;
+  /** The last input offset of the source partition whose effects the commit contains; null forgets it. */
+  processedOffset?: number | null;
   /** Per store name: the changelog offset of the last change this commit contains. */
   changelogOffsets?: Readonly<Record<string, number>>;
 }

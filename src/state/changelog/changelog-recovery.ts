@@ -26,6 +26,8 @@ export interface RecoveryResult {
   skipped: boolean;
   /** Changelog records applied. */
   applied: number;
+  /** The highest source offset in the replayed records' headers (undefined if none or skipped). */
+  sourceOffset?: number;
 }
 
 /** Input of {@link ChangelogRecovery.recover}. */
@@ -70,7 +72,11 @@ export class ChangelogRecovery {
     const { endOffset } = input;
     if (!this.isNeeded(endOffset)) return { skipped: true, applied: 0 };
     store.clear(storeName);
-    if (endOffset === 0) return { skipped: false, applied: 0 };
+    if (endOffset === 0) {
+      // an empty changelog: the stored processed offset belongs to state that no longer exists
+      store.begin().commit({ processedOffset: null });
+      return { skipped: false, applied: 0 };
+    }
     const total = endOffset - (input.startOffset ?? 0);
     const showBar = this.options.progress === true || (this.options.progress === 'auto' && process.stdout.isTTY && total > PROGRESS_THRESHOLD);
     const bar = showBar ? new cliProgress.SingleBar({ format: `recovering ${storeName} of ${store.topic}[${store.partition}] {bar} {value}/{total}` }, cliProgress.Presets.shades_classic) : undefined;
@@ -108,10 +114,10 @@ export class ChangelogRecovery {
         if (reachedEnd || (last !== undefined && last >= endOffset - 1)) break;
       }
       const tx = store.begin();
-      tx.commit({ changelogOffsets: { [storeName]: endOffset - 1 } });
+      tx.commit({ changelogOffsets: { [storeName]: endOffset - 1 }, processedOffset: processed ?? null });
     } finally {
       bar?.stop();
     }
-    return { skipped: false, applied };
+    return { skipped: false, applied, ...(processed === undefined ? {} : { sourceOffset: processed }) };
   }
 }
