@@ -99,6 +99,11 @@ export class GoReader {
     return done as { count: number; reason: string };
   }
 
+  /** Kills the process (SIGKILL): no LeaveGroup, the coordinator must expire the member's session. */
+  async crash(): Promise<void> {
+    await this.process.stop('SIGKILL');
+  }
+
   /** Closes the Reader (SIGTERM → Reader.Close → LeaveGroup) and waits for the exit. */
   async leave(): Promise<void> {
     await this.process.stop('SIGTERM');

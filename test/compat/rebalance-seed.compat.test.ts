@@ -4,6 +4,7 @@
 //  - a 3-partition topic: readers join one by one until each has one partition;
 //  - a reader leaves: its partition moves to the others at the committed offset;
 //  - a reader joins: the group rebalances to one partition each again;
+//  - a reader crashes: after its session timeout its partition moves, nothing lost or read twice;
 //  - three groups read the same topic, each gets everything;
 //  - a group stopped and restarted resumes at its committed offset (only new messages).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,9 +124,28 @@ describe('seed 004: consumer-group rebalancing with kafka-go readers', () => {
       () => `one partition each after d joined (now ${show(abd)})`,
     );
     await phase(abd, batch(60, 30));
-    // Across all phases and hand-overs: 90 messages, each read exactly once.
-    expectPartitionedLike(readFrom3, batch(0, 90), 3);
-    await Promise.all(abd.map((r) => r.leave()));
+  });
+
+  it('a reader crashes (no LeaveGroup): after its session times out the others take its partition', async () => {
+    const { a, b, d } = readers3 as Record<'a' | 'b' | 'd', GoReader>;
+    const lost = d.current()![0]!;
+    const generations = [a.assignments().length, b.assignments().length];
+    const crashedAt = Date.now();
+    await d.crash();
+    await waitUntil(
+      () => a.assignments().length > generations[0]! && b.assignments().length > generations[1]! && sameSet([a.current()!, b.current()!], [0, 1, 2]),
+      () => `a and b sharing 0,1,2 after d crashed (now ${show([a, b])})`,
+      45_000,
+    );
+    // The readers' session timeout is 10 s: the coordinator must wait for it, not rebalance at once.
+    expect(Date.now() - crashedAt).toBeGreaterThan(5_000);
+    const heir = a.current()!.includes(lost) ? a : b;
+    const lastByD = Math.max(-1, ...d.messages().filter((m) => m.partition === lost).map((m) => m.offset));
+    expect(heir.assignments().at(-1)!.offsets[String(lost)]).toBe(lastByD + 1);
+    await phase([a, b], batch(90, 30));
+    // Across all phases, hand-overs and the crash: 120 messages, each read exactly once.
+    expectPartitionedLike(readFrom3, batch(0, 120), 3);
+    await Promise.all([a.leave(), b.leave()]);
   });
 
   it('three groups reading the same topic each get every message', async () => {
