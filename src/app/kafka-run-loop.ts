@@ -50,6 +50,7 @@ export class KafkaRunLoop {
   private stopped: Promise<void> | undefined;
   private current: Promise<void> = Promise.resolve();
   private starting: Promise<void> = Promise.resolve();
+  private commitTimer: NodeJS.Timeout | undefined;
   private assignment: Promise<void> = Promise.resolve();
   private fatal: Error | undefined;
   private finish!: (error?: Error) => void;
@@ -91,6 +92,13 @@ export class KafkaRunLoop {
     } catch (e) {
       if (!this.stopping) this.failWith(e as Error);
     }
+    // Commit also while no batch arrives, so an idle app does not sit on uncommitted offsets.
+    this.commitTimer = setInterval(() => {
+      if (this.stopping || this.pending.size === 0 || Date.now() - this.lastCommit < this.o.commitInterval) return;
+      const commit = this.current.then(() => (this.stopping ? undefined : this.commit(undefined)));
+      this.current = commit.catch((e) => this.o.logger.warn({ err: e }, 'offset commit failed; will retry'));
+    }, this.o.commitInterval);
+    this.commitTimer.unref();
     return finished;
   }
 
@@ -105,6 +113,7 @@ export class KafkaRunLoop {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.stopping = true;
+      clearInterval(this.commitTimer);
       await this.starting.catch(() => undefined);
       await this.current;
       try {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Application } from '../../src/app/application.ts';
 import type { ApplicationOptions } from '../../src/app/application-config.ts';
+import { ProcessingError } from '../../src/dataframe/processing-error.ts';
 import { BrokerUnavailableError } from '../../src/kafka/broker-unavailable-error.ts';
 import { DeserializationError } from '../../src/topics/serialization-errors.ts';
 import { consumeAll, testKafka, uniqueName, useTestBroker, type TestBroker } from '../support/test-broker.ts';
@@ -122,6 +123,51 @@ describe('Application against a broker', () => {
     expect((error as DeserializationError).message).toContain(`topic '${input}' partition 0 offset 3`);
     expect(seen).toEqual([0, 1, 2]);
     expect(await committedOffsets(group, input)).toEqual({ 0: '3' });
+  }, 60_000);
+
+  it('stops when a callback throws, with a ProcessingError naming the message, unless onProcessingError skips it', async () => {
+    const input = uniqueName('throws');
+    await produceRaw(input, orders(6));
+    const failing = (o: Order) => {
+      if (o.id === 3) throw new Error('id 3 is cursed');
+      return o.id;
+    };
+    const group = uniqueName('g');
+    const strict = newApp(group);
+    strict.dataframe(strict.topic<Order>(input)).apply(failing);
+    const error = await strict.run().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ProcessingError);
+    expect((error as Error).message).toBe(`apply failed on the message at topic '${input}' partition 0 offset 3: id 3 is cursed; fix the callback, or pass onProcessingError to skip such messages`);
+    expect(await committedOffsets(group, input)).toEqual({ 0: '3' });
+
+    const skipped: number[] = [];
+    const lenient = newApp(group, { onProcessingError: (e) => skipped.push(e.offset) > 0 });
+    const ids: number[] = [];
+    lenient.dataframe(lenient.topic<Order>(input)).apply(failing).update((id) => void ids.push(id));
+    await runUntil(lenient, () => lenient.stats.processed >= 3);
+    expect({ ids, skipped, skippedStat: lenient.stats.skippedProcessingErrors }).toEqual({ ids: [4, 5], skipped: [3], skippedStat: 1 });
+  }, 60_000);
+
+  it('commits processed offsets every commitInterval while running, even when idle', async () => {
+    const input = uniqueName('idle');
+    const group = uniqueName('g');
+    await produceRaw(input, orders(5));
+    const app = newApp(group, { commitInterval: 300 });
+    app.dataframe(app.topic<Order>(input)).apply((o) => o.id);
+    const running = app.run();
+    const deadline = Date.now() + 20_000;
+    let committed: Record<number, string> = {};
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      committed = await committedOffsets(group, input);
+      if (committed[0] === '5') break;
+    }
+    expect(committed).toEqual({ 0: '5' });
+    await app.stop();
+    await running;
   }, 60_000);
 
   it('skips malformed messages when onDeserializationError returns true', async () => {
