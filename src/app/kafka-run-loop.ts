@@ -92,6 +92,7 @@ export class KafkaRunLoop {
     } catch (e) {
       if (!this.stopping) this.failWith(e as Error);
     }
+    if (this.stopping) return finished;
     // Commit also while no batch arrives, so an idle app does not sit on uncommitted offsets.
     this.commitTimer = setInterval(() => {
       if (this.stopping || this.pending.size === 0 || Date.now() - this.lastCommit < this.o.commitInterval) return;
