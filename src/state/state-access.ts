@@ -13,4 +13,6 @@ import type { StoreView } from './base/state-store.ts';
 export interface StateAccess {
   view(topic: string, partition: number, storeName: string): StoreView;
   isProcessed(topic: string, partition: number, offset: number): boolean;
+  /** Whether the partition's state can be used now (it is assigned to this instance). */
+  isAssigned(topic: string, partition: number): boolean;
 }

@@ -87,5 +87,12 @@ export function stateHooks(manager: StateManager, reader?: ChangelogReader): Pro
       }
       manager.commitCheckpoint();
     },
+    afterTick: (result) => {
+      const now = Date.now();
+      for (const r of manager.prepareCheckpoint()) {
+        result.produced.push({ topic: r.topic, partition: r.partition, key: r.key, value: r.value, headers: r.headers, timestamp: now });
+      }
+      manager.commitCheckpoint();
+    },
   };
 }

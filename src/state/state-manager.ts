@@ -180,6 +180,11 @@ export class StateManager implements StateAccess {
     return new KeyedState(this.transaction(topic, partition).view(storeName), stateKeyOf(key), timestamp);
   }
 
+  /** Whether the partition's store is open (or would be opened on use, with `autoAssign`). */
+  isAssigned(topic: string, partition: number): boolean {
+    return this.autoAssign || this.assigned.has(tpKey(topic, partition));
+  }
+
   /** Whether the stored state already contains the effects of input `offset`. */
   isProcessed(topic: string, partition: number, offset: number): boolean {
     const entry = this.assigned.get(tpKey(topic, partition));

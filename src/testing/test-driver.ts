@@ -4,6 +4,7 @@ import { SluiceError } from '../errors.ts';
 import { StateManager } from '../state/state-manager.ts';
 import type { MessageHeaders, OutgoingRecord } from '../topics/message-context.ts';
 import type { Topic } from '../topics/topic.ts';
+import { ManualClock } from '../windows/wall-clock.ts';
 
 /** Options of {@link TestDriver.send}. */
 export interface SendOptions<K = unknown> {
@@ -48,6 +49,7 @@ const MAX_CASCADE = 100_000;
  * const driver = new TestDriver(app);
  * driver.send('transactions', { product_id: 'p1', amount: 10 }, { key: 'user_1', timestamp: 1000 });
  * driver.read('product-revenue'); // [{ key: 'p1', value: { product_id: 'p1', revenue: 10, orders: 1 }, ... }]
+ * driver.advanceTime(60_000);       // wall clock: closes idle `.final({ idleTimeout })` windows
  * ```
  */
 export class TestDriver {
@@ -56,9 +58,24 @@ export class TestDriver {
   private readonly logs = new Map<string, StoredRecord[]>();
   private readonly nextOffset = new Map<string, number>();
 
-  constructor(private readonly app: Application) {
+  /** The wall clock the app's windows see; moved only by {@link advanceTime}. */
+  readonly clock: ManualClock;
+
+  constructor(private readonly app: Application, options: { startTime?: number } = {}) {
     this.state = new StateManager({ consumerGroup: app.config.consumerGroup, inMemory: true, autoAssign: true });
-    this.processor = app.createProcessor({ state: this.state });
+    this.clock = new ManualClock(options.startTime ?? 0);
+    this.processor = app.createProcessor({ state: this.state, clock: this.clock });
+  }
+
+  /**
+   * Moves the wall clock forward by `ms` and runs the app's ticks: windows with
+   * `.final({ idleTimeout })` of partitions idle that long close and emit.
+   */
+  advanceTime(ms: number): void {
+    this.clock.advance(ms);
+    const result = this.processor.tick();
+    if (result.error) throw result.error;
+    for (const record of result.produced) this.append(record);
   }
 
   /** Names of the topics the app reads. */

@@ -1,13 +1,15 @@
-import { defineOperator } from '../dataframe/define-operator.ts';
+import { Observable } from 'rxjs';
+import type { Row } from '../dataframe/row.ts';
 import { stateKeyOf } from '../state/base/state-key.ts';
 import { stateAccessOf, type StatefulFrameOperator } from '../state/stateful-operator.ts';
-import { windowResult } from './window-types.ts';
+import { windowResult, type WindowEvent } from './window-types.ts';
 import type { WindowRunner } from './window-runner.ts';
 
 /**
  * The frame step of a window: feeds each row to the window (state in the row's topic-partition
  * store named after the window) and emits the window results the emit mode selects, each keyed by
- * the message key with the window start as its timestamp.
+ * the message key with the window start as its timestamp. With `final({ idleTimeout })` it also
+ * closes the windows of partitions that went idle, on the pipeline's ticks.
  *
  * @example
  * ```ts
@@ -16,17 +18,50 @@ import type { WindowRunner } from './window-runner.ts';
  */
 export function windowOperator(runner: WindowRunner<any>): StatefulFrameOperator {
   const { window } = runner;
-  const operator = defineOperator(window.name, (env) => {
-    const access = stateAccessOf(env);
-    return (row, push) => {
-      const { ctx } = row;
-      if (access.isProcessed(ctx.topic, ctx.partition, ctx.offset)) return;
-      const view = access.view(ctx.topic, ctx.partition, window.name);
-      const events = runner.process(`${ctx.topic}[${ctx.partition}]`, stateKeyOf(ctx.key), row.value, ctx.timestamp, view);
-      for (const event of events) {
-        push({ value: windowResult(event, window.aggregation), ctx: { ...ctx, key: event.key, timestamp: event.start } });
-      }
-    };
-  });
-  return { ...operator, stores: [window.name] };
+  const name = window.name;
+  return {
+    name,
+    stores: [name],
+    build: (env) => (source) =>
+      new Observable<Row>((subscriber) => {
+        const access = stateAccessOf(env);
+        if (env.clock) runner.useClock(env.clock);
+        const partitions = new Map<string, { topic: string; partition: number }>();
+        const emit = (events: WindowEvent[], base: Row['ctx']) => {
+          for (const e of events) subscriber.next({ value: windowResult(e, window.aggregation), ctx: { ...base, key: e.key, timestamp: e.start } });
+        };
+        if (runner.idleTimeout !== undefined) {
+          env.onTick?.(() => {
+            for (const id of runner.idlePartitions()) {
+              const tp = partitions.get(id)!;
+              if (!access.isAssigned(tp.topic, tp.partition)) {
+                runner.forget(id); // revoked: its new owner closes these windows
+                continue;
+              }
+              const base = { key: null, timestamp: 0, headers: {}, topic: tp.topic, partition: tp.partition, offset: -1 };
+              try {
+                emit(runner.closeIdle(id, access.view(tp.topic, tp.partition, name)), base);
+              } catch (error) {
+                env.fail(error, { value: null, ctx: base }, name);
+              }
+            }
+          });
+        }
+        return source.subscribe({
+          next(row) {
+            const { ctx } = row;
+            try {
+              if (access.isProcessed(ctx.topic, ctx.partition, ctx.offset)) return;
+              const id = `${ctx.topic}[${ctx.partition}]`;
+              if (!partitions.has(id)) partitions.set(id, { topic: ctx.topic, partition: ctx.partition });
+              emit(runner.process(id, stateKeyOf(ctx.key), row.value, ctx.timestamp, access.view(ctx.topic, ctx.partition, name)), ctx);
+            } catch (error) {
+              env.fail(error, row, name);
+            }
+          },
+          error: (e) => subscriber.error(e),
+          complete: () => subscriber.complete(),
+        });
+      }),
+  };
 }

@@ -34,7 +34,7 @@ export interface WindowRunnerOptions {
 export class WindowRunner<R = unknown> {
   readonly mode: EmitMode;
   readonly idleTimeout: number | undefined;
-  private readonly clock: WallClock;
+  private clock: WallClock;
   private readonly lastActivity = new Map<string, number>();
 
   constructor(readonly window: WindowLogic<R>, options: WindowRunnerOptions) {
@@ -47,6 +47,11 @@ export class WindowRunner<R = unknown> {
     this.mode = options.mode;
     this.idleTimeout = options.idleTimeout === undefined ? undefined : parsePositiveDuration(options.idleTimeout, 'idleTimeout');
     this.clock = options.clock ?? systemClock;
+  }
+
+  /** Uses `clock` for idle tracking from now on (the pipeline's clock, e.g. a TestDriver's). */
+  useClock(clock: WallClock): void {
+    this.clock = clock;
   }
 
   /** Processes one record of `partition` and returns the window events to emit. */

@@ -118,4 +118,23 @@ describe('windows on the dataframe', () => {
     expect(values('session')).toEqual([{ start: 1, end: 7, value: [1, 2] }]);
     expect(values('count')).toEqual([{ start: 1, end: 3, value: 3 }]);
   });
+
+  it('final({ idleTimeout }) closes the windows of an idle partition when the driver advances wall time', () => {
+    const a = app();
+    const orders = a.topic<Order>('orders');
+    a.dataframe(orders).tumblingWindow({ duration: '1m' }).sum('amount').final({ idleTimeout: '10s' }).toTopic(a.topic('per-minute'));
+    const driver = new TestDriver(a);
+    driver.send('orders', { product_id: 'p', amount: 3 }, { key: 'p', timestamp: 5_000 });
+    driver.send('orders', { product_id: 'p', amount: 4 }, { key: 'p', timestamp: 6_000 });
+    driver.advanceTime(9_999);
+    expect(driver.read('per-minute')).toEqual([]);
+    driver.advanceTime(1);
+    expect(driver.read('per-minute').map((r) => [r.key, r.timestamp, r.value])).toEqual([['p', 0, { start: 0, end: 60_000, value: 7 }]]);
+    driver.advanceTime(60_000);
+    driver.send('orders', { product_id: 'p', amount: 100 }, { key: 'p', timestamp: 7_000 }); // late: its window was closed
+    driver.advanceTime(60_000);
+    expect(driver.read('per-minute').length).toBe(1);
+    // the close was changelogged like any other state change
+    expect(driver.read('changelog__g--orders--tumbling_window_60000').length).toBeGreaterThan(0);
+  });
 });
