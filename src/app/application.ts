@@ -18,6 +18,7 @@ import { KafkaChangelogReader } from '../state/changelog/kafka-changelog-reader.
 import { StateManager } from '../state/state-manager.ts';
 import { registerFrameStores, stateHooks } from '../state/state-hooks.ts';
 import { bindTopicOwner } from '../state/topic-owner.ts';
+import type { WallClock } from '../windows/wall-clock.ts';
 
 /**
  * A sluice stream-processing application: declare topics and dataframes, then `run()`.
@@ -115,7 +116,7 @@ export class Application {
    * const result = app.createProcessor().process({ topic: 'clicks', partition: 0, messages });
    * ```
    */
-  createProcessor(options: { state?: StateManager } = {}): Processor {
+  createProcessor(options: { state?: StateManager; clock?: WallClock } = {}): Processor {
     // Stateful steps and windows: a StateManager (durable LMDB unless one is passed, e.g. the
     // TestDriver's in-memory one), its changelog topics, and its hooks.
     const state = options.state ?? new StateManager({ consumerGroup: this.config.consumerGroup, stateDir: this.config.stateDir, logger: this.logger });
@@ -129,6 +130,7 @@ export class Application {
       logger: this.logger,
       stats: this.stats,
       ...(stateful ? { state } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     for (const h of this.hooks) processor.addHooks(h);
     if (stateful) {

@@ -76,6 +76,12 @@ export class KafkaRunLoop {
     });
     this.starting = (async () => {
       await consumer.subscribe({ topics: processor.topics, fromBeginning: this.o.fromBeginning });
+    // Ticks (idle window closing) run between batches, once a second.
+    const ticker = setInterval(() => {
+      if (this.stopping) return clearInterval(ticker);
+      this.current = this.current.then(() => this.tick()).catch(() => undefined);
+    }, 1000);
+    ticker.unref();
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -126,6 +132,20 @@ export class KafkaRunLoop {
       this.finish(this.fatal);
     })();
     return this.stopped;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopping) return;
+    const result = this.o.processor.tick();
+    if (result.error) {
+      this.failWith(result.error);
+      return;
+    }
+    if (result.produced.length > 0) {
+      await this.o.producer.sendRecords(result.produced).catch((e: Error) => {
+        if (!this.o.onProducerError?.(e)) this.failWith(new SluiceError(`producing idle-closed window results failed: ${e.message}`, { cause: e }));
+      });
+    }
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {

@@ -24,4 +24,6 @@ export interface ProcessingHooks {
   afterBatch?(batch: InputBatch, result: BatchResult): void;
   onAssign?(partitions: TopicPartition[]): void | Promise<unknown>;
   onRevoke?(partitions: TopicPartition[]): void | Promise<unknown>;
+  /** After `processor.tick()` (idle window closing), before its records are produced. */
+  afterTick?(result: BatchResult): void;
 }

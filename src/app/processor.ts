@@ -9,6 +9,7 @@ import type { SluiceError } from '../errors.ts';
 import type { MessageContext, OutgoingRecord, RawMessage, TopicPartition } from '../topics/message-context.ts';
 import { DeserializationError } from '../topics/serialization-errors.ts';
 import type { StateAccess } from '../state/state-access.ts';
+import type { WallClock } from '../windows/wall-clock.ts';
 import type { Topic } from '../topics/topic.ts';
 import type { ProcessingHooks } from './processing-hooks.ts';
 import { emptyStats, type ProcessingStats } from './processing-stats.ts';
@@ -72,6 +73,8 @@ export interface ProcessorOptions {
   stats?: ProcessingStats;
   /** State for stateful operators and windows (a StateManager). */
   state?: StateAccess;
+  /** Wall clock for idle window closing; default the system clock. */
+  clock?: WallClock;
 }
 
 /**
@@ -95,6 +98,7 @@ export class Processor {
   private produced: OutgoingRecord[] = [];
   private failure: ProcessingError | undefined;
   private skipRow = false;
+  private readonly tickers: Array<() => void> = [];
 
   constructor(private readonly options: ProcessorOptions) {
     this.stats = options.stats ?? emptyStats();
@@ -104,7 +108,7 @@ export class Processor {
       for (const root of sdf.node.ancestry().filter((n) => n.isRoot)) this.topicsByName.set(root.topic!.name, root.topic!);
       for (const root of sdf.node.ancestry().filter((n) => n.isRoot)) for (const leaf of root.leaves()) leaves.add(leaf);
     }
-    this.pipeline = compilePipeline([...leaves], { produce: (t, row, key) => this.produce(t, row, key), fail: (e, row, op) => this.fail(e, row, op), state: options.state }, () => {});
+    this.pipeline = compilePipeline([...leaves], { produce: (t, row, key) => this.produce(t, row, key), fail: (e, row, op) => this.fail(e, row, op), state: options.state, clock: options.clock, onTick: (fn) => this.tickers.push(fn) }, () => {});
   }
 
   /** Names of the topics the frames read (subscribe to these). */
@@ -225,6 +229,33 @@ export class Processor {
     this.stats.produced += result.produced.length;
     this.produced = [];
     for (const h of this.hooks) h.afterBatch?.(batch, result);
+    return result;
+  }
+
+  /**
+   * Runs the work operators registered for ticks (idle window closing) and returns what it
+   * produced; call it periodically (the run loop does, every second).
+   *
+   * @example
+   * ```ts
+   * const { produced } = processor.tick();
+   * ```
+   */
+  tick(): BatchResult {
+    this.produced = [];
+    let error: SluiceError | undefined;
+    for (const fn of this.tickers) {
+      this.failure = undefined;
+      fn();
+      if (this.failure) {
+        error = this.failure;
+        break;
+      }
+    }
+    const result: BatchResult = { produced: this.produced, lastProcessedOffset: -1, ...(error ? { error } : {}) };
+    this.stats.produced += result.produced.length;
+    this.produced = [];
+    for (const h of this.hooks) h.afterTick?.(result);
     return result;
   }
 

@@ -1,4 +1,5 @@
 import type { StateAccess } from '../state/state-access.ts';
+import type { WallClock } from '../windows/wall-clock.ts';
 import type { Topic } from '../topics/topic.ts';
 import type { Row } from './row.ts';
 
@@ -18,4 +19,8 @@ export interface PipelineEnv {
   fail(error: unknown, row: Row, operator: string): void;
   /** State stores for stateful operators and windows (absent in `sdf.test`: they then keep state in memory). */
   state?: StateAccess;
+  /** Wall clock for idle window closing (default: the system clock). */
+  clock?: WallClock;
+  /** Registers work to run on each `processor.tick()` (idle window closing), outside any batch. */
+  onTick?(fn: () => void): void;
 }
