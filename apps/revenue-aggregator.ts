@@ -1,11 +1,7 @@
 // Consumer group "revenue-aggregator": total revenue and order count per product (durable state),
 // written to `product-revenue`, plus revenue per product per minute to `product-revenue-per-minute`.
 //   npx tsx apps/revenue-aggregator.ts --broker localhost:9092
-import { Application } from '../src/app/application.ts';
-import type { ApplicationOptions } from '../src/app/application-config.ts';
-import type { State } from '../src/state/base/state.ts';
-import { Count } from '../src/windows/aggregations/count.ts';
-import { Sum } from '../src/windows/aggregations/sum.ts';
+import { Application, Count, Sum, type ApplicationOptions, type State } from '../src/index.ts';
 import { isMain, parseAppFlags } from './app-flags.ts';
 import { TRANSACTIONS_TOPIC, type Transaction } from './transactions-producer.ts';
 
