@@ -1,0 +1,58 @@
+// The JSON a benchmark writes to bench/results/<name>.json and BENCHMARKS.md is generated from.
+import type { MachineInfo } from './machine-info.ts';
+import type { Summary } from './stats.ts';
+
+/** One measured subject (e.g. "sluice Application" on the embedded broker). */
+export interface ResultRow {
+  subject: string;
+  broker: string;
+  metric: string;
+  summary: Summary;
+  /** Median of this row divided by the median of the row named in `ratioTo`. */
+  ratio?: number;
+  ratioTo?: string;
+}
+
+/** A table of rows measured side by side in one run. */
+export interface ResultTable {
+  title: string;
+  rows: ResultRow[];
+}
+
+/** Everything one benchmark invocation measured. */
+export interface BenchResult {
+  benchmark: string;
+  title: string;
+  /** What is measured and how (one paragraph). */
+  description: string;
+  command: string;
+  startedAt: string;
+  finishedAt: string;
+  machine: MachineInfo;
+  /** Load average when the benchmark finished. */
+  loadAverageAfter: [number, number, number];
+  params: Record<string, unknown>;
+  tables: ResultTable[];
+  /** Anomalies, failures and their exact errors. */
+  notes: string[];
+}
+
+/**
+ * Adds `ratio` to every row of `table`: its median divided by the median of the reference row of
+ * the same metric that `isReference(reference, row)` picks; `label` names it in the table.
+ *
+ * @example
+ * ```ts
+ * withRatios(table, (ref, row) => ref.subject === 'hand-written kafkajs' && ref.broker === row.broker, 'hand-written kafkajs');
+ * ```
+ */
+export function withRatios(table: ResultTable, isReference: (reference: ResultRow, row: ResultRow) => boolean, label: string): ResultTable {
+  for (const row of table.rows) {
+    const ref = table.rows.find((r) => r !== row && r.metric === row.metric && isReference(r, row));
+    if (ref && ref.summary.median > 0) {
+      row.ratio = row.summary.median / ref.summary.median;
+      row.ratioTo = label;
+    }
+  }
+  return table;
+}

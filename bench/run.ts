@@ -1,0 +1,75 @@
+// `npm run bench -- [--only NAME] [--runs N] [--messages N] [--broker embedded|kafka|both]`:
+// runs the benchmarks, writes bench/results/<name>.json and regenerates BENCHMARKS.md.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import type { BrokerKind } from './lib/bench-broker.ts';
+import type { BenchResult } from './lib/bench-result.ts';
+import type { Benchmark } from './lib/benchmark.ts';
+import { machineInfo } from './lib/machine-info.ts';
+import { createProgress } from './lib/progress.ts';
+import { RESULTS_DIR, writeReport } from './lib/write-report.ts';
+import { brokerThroughput } from './broker-throughput.ts';
+import { brokerRss } from './broker-rss.ts';
+import { pipeline } from './pipeline.ts';
+
+const BENCHMARKS: Benchmark[] = [pipeline, brokerThroughput, brokerRss];
+
+const argv = yargs(hideBin(process.argv))
+  .scriptName('npm run bench --')
+  .usage('$0 [options]\n\nRuns sluice benchmarks and regenerates BENCHMARKS.md from bench/results/*.json.')
+  .option('only', { type: 'string', choices: BENCHMARKS.map((b) => b.name), describe: 'Run one benchmark' })
+  .option('runs', { type: 'number', default: 5, describe: 'Runs per measured subject (median reported; at least 3 for published figures)' })
+  .option('messages', { type: 'number', describe: "Message count (default: each benchmark's own)" })
+  .option('broker', { choices: ['embedded', 'kafka', 'both'] as const, default: 'both' as const, describe: 'Broker(s) to measure against' })
+  .option('report-only', { type: 'boolean', default: false, describe: 'Only regenerate BENCHMARKS.md from the saved results' })
+  .option('save', { type: 'boolean', default: true, describe: 'Write bench/results/<name>.json and BENCHMARKS.md (--no-save for a trial run)' })
+  .example('$0 --only pipeline --runs 5', 'Text-splitter pipeline: sluice vs hand-written kafkajs')
+  .example('$0 --only broker-throughput --broker embedded --messages 100000', 'A quick run against the embedded broker only')
+  .strict()
+  .help()
+  .parseSync();
+
+if (!argv['report-only']) {
+  const brokers: BrokerKind[] = argv.broker === 'both' ? ['embedded', 'kafka'] : [argv.broker];
+  const selected = argv.only ? BENCHMARKS.filter((b) => b.name === argv.only) : BENCHMARKS;
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  for (const bench of selected) {
+    const progress = createProgress();
+    progress.log(`▶ ${bench.title}`);
+    const machine = machineInfo();
+    const startedAt = new Date().toISOString();
+    const outcome = await bench.run({ runs: argv.runs, messages: argv.messages, brokers, progress });
+    progress.stop();
+    const command = ['npm run bench --', `--only ${bench.name}`, `--runs ${argv.runs}`, `--broker ${argv.broker}`, argv.messages ? `--messages ${argv.messages}` : '']
+      .filter(Boolean)
+      .join(' ');
+    const result: BenchResult = {
+      benchmark: bench.name,
+      title: bench.title,
+      description: bench.description,
+      command,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      machine,
+      loadAverageAfter: loadavg().map((l) => Math.round(l * 100) / 100) as [number, number, number],
+      ...outcome,
+    };
+    for (const t of result.tables) {
+      console.log(`\n${t.title}`);
+      for (const r of t.rows) {
+        const s = r.summary;
+        console.log(`  ${r.subject} @ ${r.broker}: ${r.metric} median ${Math.round(s.median)} (min ${Math.round(s.min)}, max ${Math.round(s.max)}, ${s.runs} runs)${r.ratio !== undefined ? ` = ${r.ratio.toFixed(2)}× ${r.ratioTo}` : ''}`);
+      }
+    }
+    for (const n of result.notes) console.log(`  note: ${n}`);
+    if (argv.save) writeFileSync(join(RESULTS_DIR, `${bench.name}.json`), JSON.stringify(result, null, 2) + '\n');
+  }
+}
+if (argv.save) {
+  writeReport();
+  console.log('BENCHMARKS.md regenerated');
+}
+process.exit(0);
