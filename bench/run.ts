@@ -14,8 +14,9 @@ import { RESULTS_DIR, writeReport } from './lib/write-report.ts';
 import { brokerThroughput } from './broker-throughput.ts';
 import { brokerRss } from './broker-rss.ts';
 import { pipeline } from './pipeline.ts';
+import { stateful } from './stateful.ts';
 
-const BENCHMARKS: Benchmark[] = [pipeline, brokerThroughput, brokerRss];
+const BENCHMARKS: Benchmark[] = [pipeline, brokerThroughput, brokerRss, stateful];
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('npm run bench --')

@@ -17,6 +17,8 @@ export interface WorkerMessage {
 export interface WorkerOptions {
   /** Called for every protocol line as it arrives. */
   onMessage?: (message: WorkerMessage) => void;
+  /** Called for every other stdout line (e.g. an app's JSON log lines). */
+  onLine?: (line: string, at: number) => void;
   /** Kill the worker after this many ms (default 15 min). */
   timeoutMs?: number;
   /** Run with this interpreter instead of node+tsx (e.g. the venv's python). */
@@ -69,6 +71,7 @@ export function startWorker(script: string, args: object, options: WorkerOptions
           }
         }
         if (!parsed) {
+          options.onLine?.(line, Date.now());
           keep(line + '\n');
           continue;
         }

@@ -1,0 +1,82 @@
+// One timed run of a consume → process → produce worker: rate from the worker's first processed
+// message to the moment the output topic's high watermark reaches the expected record count.
+import type { Admin } from 'kafkajs';
+import type { Progress } from './progress.ts';
+import { startWorker, type WorkerOptions } from './run-worker.ts';
+
+/** How to run and time one worker. */
+export interface OutputRunOptions {
+  admin: Admin;
+  progress: Progress;
+  label: string;
+  script: string;
+  args: Record<string, unknown>;
+  output: string;
+  /** Input messages the worker consumes (for the input rate). */
+  inputCount: number;
+  /** Output records that mark the end. */
+  expected: number;
+  interpreter?: string;
+  /** Give up this long after the first message (default 240 s). */
+  timeoutMs?: number;
+  /** Give up when no first message arrived this long after start (default 90 s). */
+  startTimeoutMs?: number;
+  onLine?: WorkerOptions['onLine'];
+}
+
+/** Sum of the high watermarks of `topic`'s partitions. */
+export async function highWatermark(admin: Admin, topic: string): Promise<number> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+}
+
+/**
+ * Runs the worker until the output is complete, stops it (SIGTERM) and returns rates.
+ *
+ * @example
+ * ```ts
+ * const r = await timedOutputRun({ admin, progress, label: 'sluice count', script: 'bench/workers/stateful-sluice.ts', args, output, inputCount: n, expected: n });
+ * ```
+ */
+export async function timedOutputRun(o: OutputRunOptions): Promise<{ inputRate: number; seconds: number; extra: number }> {
+  await o.admin.createTopics({ waitForLeaders: true, topics: [{ topic: o.output, numPartitions: 1 }] });
+  const task = o.progress.task(o.label, o.expected);
+  let first = 0;
+  const started = Date.now();
+  const worker = startWorker(o.script, o.args, {
+    interpreter: o.interpreter,
+    onLine: o.onLine,
+    onMessage: (m) => {
+      if (m.type === 'first') first = Number(m.t);
+    },
+  });
+  let failed: Error | undefined;
+  worker.result.catch((e: Error) => (failed = e));
+  const stop = async (): Promise<void> => {
+    worker.kill();
+    await worker.result.catch(() => undefined);
+  };
+  let seen = 0;
+  let end = 0;
+  while (seen < o.expected) {
+    if (failed) throw failed;
+    const now = Date.now();
+    if (first === 0 && now - started > (o.startTimeoutMs ?? 90_000)) {
+      await stop();
+      throw new Error(`${o.label}: no message processed within ${(o.startTimeoutMs ?? 90_000) / 1000} s of start${failed ? `: ${(failed as Error).message}` : ''}`);
+    }
+    if (first !== 0 && now - first > (o.timeoutMs ?? 240_000)) {
+      await stop();
+      throw new Error(`${o.label}: ${seen} of ${o.expected} records after ${(o.timeoutMs ?? 240_000) / 1000} s; stopped`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+    seen = await highWatermark(o.admin, o.output);
+    end = Date.now();
+    task.update(seen);
+  }
+  task.stop();
+  await stop();
+  const final = await highWatermark(o.admin, o.output);
+  const seconds = (end - first) / 1000;
+  return { inputRate: o.inputCount / seconds, seconds, extra: final - o.expected };
+}
