@@ -34,6 +34,8 @@ export interface WordCounterOptions {
   logLevel?: LogLevel;
   /** The running counts (in memory); pass a Map to read them from outside. */
   counts?: Map<string, number>;
+  /** Where the durable counts are kept; default `./state`. */
+  stateDir?: string;
 }
 
 /**
@@ -56,6 +58,7 @@ export function createWordCounter(options: WordCounterOptions): Application {
     consumerGroup: options.consumerGroup ?? 'word-counter',
     autoOffsetReset: 'earliest',
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...(options.stateDir ? { stateDir: options.stateDir } : {}),
   });
   const words = app.topic<WordRecord>(options.inputTopic ?? WORDS_TOPIC);
   const wordCounts = app.topic<WordCount>(options.outputTopic ?? WORD_COUNTS_TOPIC);
@@ -74,9 +77,8 @@ export function createWordCounter(options: WordCounterOptions): Application {
 }
 
 function printTop(counts: ReadonlyMap<string, number>): void {
-  const total = [...counts.values()].reduce((a, b) => a + b, 0);
   const top = topWords(counts, 10).map(([w, c]) => `${w}=${c}`).join(' ');
-  console.log(`word-counter: ${total} words counted since start${top ? `; top: ${top}` : ''}`);
+  console.log(`word-counter: ${counts.size} distinct words updated since start${top ? `; top: ${top}` : ''}`);
 }
 
 if (isMain(import.meta.url)) {

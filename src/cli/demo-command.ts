@@ -13,6 +13,7 @@ interface DemoArgs {
   follow: boolean;
   top: number;
   'data-dir': string;
+  'state-dir'?: string;
 }
 
 /** What the demo needs from a running pipeline app. */
@@ -26,7 +27,7 @@ interface RunnableApp {
 interface DemoModules {
   produceJokes(options: { broker: string; quiet?: boolean; logLevel?: 'warn' }): Promise<{ produced: number; partitions: number }>;
   createTextSplitter(options: { broker: string; logLevel?: 'warn' }): RunnableApp;
-  createWordCounter(options: { broker: string; logLevel?: 'warn' }): RunnableApp;
+  createWordCounter(options: { broker: string; logLevel?: 'warn'; stateDir?: string }): RunnableApp;
 }
 
 const APPS_DIR = fileURLToPath(new URL('../../apps/', import.meta.url));
@@ -126,7 +127,7 @@ async function ensureBroker(address: string, dataDir: string): Promise<StartedBr
  * await runDemo({ address: 'localhost:9092', seconds: 60, follow: false, top: 10, dataDir: '.sluice/data' });
  * ```
  */
-export async function runDemo(options: { address: string; seconds: number; follow: boolean; top: number; dataDir: string }): Promise<void> {
+export async function runDemo(options: { address: string; seconds: number; follow: boolean; top: number; dataDir: string; stateDir?: string }): Promise<void> {
   const broker = await ensureBroker(options.address, options.dataDir);
   const apps: RunnableApp[] = [];
   const running: Promise<void>[] = [];
@@ -136,7 +137,7 @@ export async function runDemo(options: { address: string; seconds: number; follo
     const { produced, partitions } = await modules.produceJokes({ broker: options.address, quiet: true, logLevel: 'warn' });
     console.log(`jokes-producer: produced ${produced} jokes to "jokes" (${partitions} partition(s))`);
     const splitter = modules.createTextSplitter({ broker: options.address, logLevel: 'warn' });
-    const counter = modules.createWordCounter({ broker: options.address, logLevel: 'warn' });
+    const counter = modules.createWordCounter({ broker: options.address, logLevel: 'warn', stateDir: options.stateDir });
     const admin = cliKafka(options.address, 'sluice-demo-progress').admin();
     await admin.connect();
     try {
@@ -161,7 +162,14 @@ export async function runDemo(options: { address: string; seconds: number; follo
       }
       if (options.follow && !interrupted) {
         console.log('Following (--follow): produce more with `npx sluice run apps/jokes-producer.ts`; Ctrl-C to stop.');
+        let reported = counter.stats.processed;
+        const report = setInterval(() => {
+          if (counter.stats.processed === reported) return;
+          reported = counter.stats.processed;
+          void printTopWords(options.address, options.top).catch((error: unknown) => console.error(`sluice: could not read word-counts: ${(error as Error).message}`));
+        }, 5_000);
         await signal;
+        clearInterval(report);
       }
     } finally {
       await admin.disconnect();
@@ -195,11 +203,12 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
       .option('follow', { type: 'boolean', default: false, describe: 'Keep the pipeline running after the report, until Ctrl-C' })
       .option('top', { type: 'number', default: 10, describe: 'How many top words to print' })
       .option('data-dir', { type: 'string', default: '.sluice/data', describe: 'Data dir of the embedded broker, if one is started' })
+      .option('state-dir', { type: 'string', describe: "Where word-counter keeps its durable counts (default: the app's ./state)" })
       .example('$0 demo', 'Produce, split and count the sample jokes; print the top 10 words')
       .example('$0 demo --follow', 'Keep the pipeline running afterwards')
       .example('$0 demo --broker 127.0.0.1:19092 --top 20', 'Use (or start) a broker on another port') as unknown as Argv<DemoArgs>,
   handler: async (argv) => {
     if (!(argv.seconds > 0)) throw new CliError(`--seconds must be > 0, got ${argv.seconds}`);
-    await runDemo({ address: resolveBrokerAddress(argv.broker), seconds: argv.seconds, follow: argv.follow, top: argv.top, dataDir: argv['data-dir'] });
+    await runDemo({ address: resolveBrokerAddress(argv.broker), seconds: argv.seconds, follow: argv.follow, top: argv.top, dataDir: argv['data-dir'], stateDir: argv['state-dir'] });
   },
 };

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { produceJokes } from '../../apps/jokes-producer.ts';
 import { createTextSplitter } from '../../apps/text-splitter.ts';
@@ -23,13 +26,14 @@ describe('jokes → text-splitter → word-counter', () => {
     const jokes = readJokesFile();
     const expected = expectedWordCounts(jokes);
     const totalWords = jokes.reduce((n, j) => n + wordsOf(j.text).length, 0);
+    const stateDir = mkdtempSync(join(tmpdir(), 'sluice-word-counter-'));
     const topics = { jokes: uniqueName('jokes'), words: uniqueName('words'), counts: uniqueName('word-counts') };
 
     const { produced } = await produceJokes({ broker: broker.address, topic: topics.jokes, quiet: true, logLevel: 'warn' });
     expect(produced).toBe(jokes.length);
 
     const splitter = createTextSplitter({ broker: broker.address, inputTopic: topics.jokes, outputTopic: topics.words, consumerGroup: uniqueName('text-splitter'), logLevel: 'warn' });
-    const counter = createWordCounter({ broker: broker.address, inputTopic: topics.words, outputTopic: topics.counts, consumerGroup: uniqueName('word-counter'), logLevel: 'warn' });
+    const counter = createWordCounter({ broker: broker.address, inputTopic: topics.words, outputTopic: topics.counts, consumerGroup: uniqueName('word-counter'), logLevel: 'warn', stateDir });
     const running = [splitter.run(), counter.run()];
     try {
       const latest = await consumeLatestByKey(
@@ -49,6 +53,7 @@ describe('jokes → text-splitter → word-counter', () => {
     } finally {
       await Promise.all([splitter.stop(), counter.stop()]);
       await Promise.all(running);
+      rmSync(stateDir, { recursive: true, force: true });
     }
   });
 });
