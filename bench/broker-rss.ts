@@ -2,7 +2,7 @@
 // the CLI) while and after a large log is written to it.
 import { execFileSync } from 'node:child_process';
 import { BENCH_DATA_ROOT, processMemory, startEmbeddedBroker } from './lib/bench-broker.ts';
-import type { ResultRow } from './lib/bench-result.ts';
+import { describeFailure, type ResultRow } from './lib/bench-result.ts';
 import type { Benchmark } from './lib/benchmark.ts';
 import { startWorker } from './lib/run-worker.ts';
 import { summarize } from './lib/stats.ts';
@@ -11,6 +11,7 @@ const VALUE_BYTES = 16 * 1024;
 const BATCH = 64;
 const IN_FLIGHT = 4;
 const READ_MESSAGES = 20_000;
+const READ_MIB = (READ_MESSAGES * 16) / 1024;
 const MiB = 2 ** 20;
 
 function freeBytes(path: string): number {
@@ -66,7 +67,7 @@ export const brokerRss: Benchmark = {
         let rssWritten = 0;
         const worker = startWorker(
           'bench/workers/produce-fill.ts',
-          { broker: broker.address, topic: `big-${run}`, totalBytes: target, valueBytes: VALUE_BYTES, batch: BATCH, inFlight: IN_FLIGHT, readMessages: READ_MESSAGES },
+          { broker: broker.address, topic: `big-${run}`, totalBytes: target, valueBytes: VALUE_BYTES, batch: BATCH, inFlight: IN_FLIGHT, readMessages: Math.min(READ_MESSAGES, Math.floor(target / VALUE_BYTES)) },
           {
             timeoutMs: 1_800_000,
             onMessage: (m) => {
@@ -89,7 +90,7 @@ export const brokerRss: Benchmark = {
         onDisk.push(duBytes(broker.dataDir) / 2 ** 30);
         if (written < target) notes.push(`run ${run}: wrote ${written} of ${target} bytes`);
       } catch (error) {
-        notes.push(`run ${run}: ${(error as Error).message.split('\n').slice(0, 6).join(' ')}`);
+        notes.push(`run ${run}: ${describeFailure(error)}`);
       } finally {
         clearInterval(sampler);
         await broker.close();
@@ -99,7 +100,7 @@ export const brokerRss: Benchmark = {
     const rows: ResultRow[] = [
       { subject: 'log on disk (GiB)', broker: label, metric: 'GiB', summary: summarize(onDisk) },
       { subject: 'RSS after writing the log', broker: label, metric: 'MiB', summary: summarize(afterWrite) },
-      { subject: 'RSS after reading 320 MiB back', broker: label, metric: 'MiB', summary: summarize(afterRead) },
+      { subject: `RSS after reading ${READ_MIB} MiB back`, broker: label, metric: 'MiB', summary: summarize(afterRead) },
       { subject: 'peak RSS (VmHWM)', broker: label, metric: 'MiB', summary: summarize(peak) },
       { subject: 'write rate while filling', broker: label, metric: 'MiB/s', summary: summarize(writeRate) },
     ];

@@ -1,7 +1,7 @@
 // Benchmark "broker-throughput": kafkajs produce and fetch rates against the embedded broker and
 // Apache Kafka, with the client in a separate process (bench/workers/produce-fetch.ts).
 import { brokerLabel, startBenchBroker } from './lib/bench-broker.ts';
-import { withRatios, type ResultRow, type ResultTable } from './lib/bench-result.ts';
+import { describeFailure, withRatios, type ResultRow, type ResultTable } from './lib/bench-result.ts';
 import type { Benchmark } from './lib/benchmark.ts';
 import { apacheKafkaVersion } from './lib/machine-info.ts';
 import { startWorker } from './lib/run-worker.ts';
@@ -52,7 +52,7 @@ export const brokerThroughput: Benchmark = {
           fetch.push(Number(result.fetchMsgsPerSec));
         }
       } catch (error) {
-        notes.push(`${label}: ${(error as Error).message.split('\n').slice(0, 6).join(' ')}`);
+        notes.push(`${label}: ${describeFailure(error)}`);
       } finally {
         await broker.close();
       }

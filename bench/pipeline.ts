@@ -2,11 +2,11 @@
 // on the same broker and the same pre-filled input topic, runs interleaved.
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type Admin, type Message } from 'kafkajs';
-import { brokerLabel, startBenchBroker, type BenchBroker } from './lib/bench-broker.ts';
-import { withRatios, type ResultRow, type ResultTable } from './lib/bench-result.ts';
-import type { Benchmark, BenchContext } from './lib/benchmark.ts';
+import { brokerLabel, startBenchBroker } from './lib/bench-broker.ts';
+import { describeFailure, withRatios, type ResultRow, type ResultTable } from './lib/bench-result.ts';
+import type { Benchmark } from './lib/benchmark.ts';
 import { apacheKafkaVersion } from './lib/machine-info.ts';
-import { startWorker } from './lib/run-worker.ts';
+import { timedOutputRun } from './lib/output-run.ts';
 import { splitWords, type BenchJoke } from './lib/split-words.ts';
 import { summarize } from './lib/stats.ts';
 
@@ -17,7 +17,7 @@ const VARIANTS = [
 ] as const;
 const POLL_MS = 25;
 /** A variant that has not produced all its records this long after its first message is stopped and reported. */
-const RUN_TIMEOUT_MS = 240_000;
+const RUN_TIMEOUT_MS = 150_000;
 
 /** Writes `count` jokes (cycling data/jokes.json, ids 1..count) to `topic`; returns the number of words they hold. */
 async function prefill(kafka: Kafka, admin: Admin, topic: string, count: number): Promise<number> {
@@ -37,47 +37,6 @@ async function prefill(kafka: Kafka, admin: Admin, topic: string, count: number)
   }
   await producer.disconnect();
   return words;
-}
-
-async function highWatermark(admin: Admin, topic: string): Promise<number> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-}
-
-/** One timed run of one variant: input msgs/s from its first consumed message to the last output acknowledged. */
-async function timedRun(ctx: BenchContext, broker: BenchBroker, admin: Admin, variant: (typeof VARIANTS)[number], input: string, count: number, expected: number, tag: string): Promise<{ inputRate: number; outputRate: number; extra: number }> {
-  const output = `words-${tag}`;
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: output, numPartitions: 1 }] });
-  const task = ctx.progress.task(`${variant.subject} @ ${broker.kind}: ${tag}`, expected);
-  let first = 0;
-  const worker = startWorker(variant.worker, { broker: broker.address, input, output, group: `group-${tag}` }, {
-    onMessage: (m) => {
-      if (m.type === 'first') first = Number(m.t);
-    },
-  });
-  let failed: Error | undefined;
-  worker.result.catch((e: Error) => (failed = e));
-  const deadline = Date.now() + RUN_TIMEOUT_MS;
-  let seen = 0;
-  let end = 0;
-  while (seen < expected) {
-    if (failed) throw failed;
-    if (Date.now() > deadline) {
-      worker.kill();
-      await worker.result.catch(() => undefined);
-      throw new Error(`${variant.subject} had produced ${seen} of ${expected} records ${((Date.now() - (first || deadline - RUN_TIMEOUT_MS)) / 1000).toFixed(0)} s after its first message (timeout ${RUN_TIMEOUT_MS / 1000} s); stopped`);
-    }
-    await new Promise((r) => setTimeout(r, POLL_MS));
-    seen = await highWatermark(admin, output);
-    end = Date.now();
-    task.update(seen);
-  }
-  task.stop();
-  worker.kill();
-  await worker.result.catch(() => undefined);
-  const final = await highWatermark(admin, output);
-  const seconds = (end - first) / 1000;
-  return { inputRate: count / seconds, outputRate: expected / seconds, extra: final - expected };
 }
 
 /**
@@ -124,18 +83,28 @@ export const pipeline: Benchmark = {
             if (failed.has(variant.subject)) continue;
             const tag = `${variant.subject.split(' ')[0]}-${run}-${Date.now()}`;
             try {
-              const r = await timedRun(ctx, broker, admin, variant, input, count, expected, tag);
+              const r = await timedOutputRun({
+                admin,
+                progress: ctx.progress,
+                label: `${variant.subject} @ ${broker.kind}: ${tag}`,
+                script: variant.worker,
+                args: { broker: broker.address, input, output: `words-${tag}`, group: `group-${tag}` },
+                output: `words-${tag}`,
+                inputCount: count,
+                expected,
+                timeoutMs: RUN_TIMEOUT_MS,
+              });
               rates.get(variant.subject)!.input.push(r.inputRate);
-              rates.get(variant.subject)!.output.push(r.outputRate);
+              rates.get(variant.subject)!.output.push(expected / r.seconds);
               if (r.extra !== 0) notes.push(`${variant.subject} @ ${label}, run ${run}: the output topic had ${r.extra} records more than expected (duplicates).`);
             } catch (error) {
               failed.add(variant.subject);
-              notes.push(`${variant.subject} @ ${label}, run ${run} failed, later runs skipped: ${(error as Error).message.split('\n').slice(0, 8).join(' ').slice(0, 900)}`);
+              notes.push(`${variant.subject} @ ${label}, run ${run} failed, later runs skipped: ${describeFailure(error)}`);
             }
           }
         }
       } catch (error) {
-        notes.push(`${label}: ${(error as Error).message.split('\n').slice(0, 8).join(' ')}`);
+        notes.push(`${label}: ${describeFailure(error)}`);
       } finally {
         await admin.disconnect().catch(() => undefined);
         await broker.close();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin, type Message } from 'kafkajs';
 import { brokerLabel, startBenchBroker } from './lib/bench-broker.ts';
-import { withRatios, type ResultRow, type ResultTable } from './lib/bench-result.ts';
+import { describeFailure, withRatios, type ResultRow, type ResultTable } from './lib/bench-result.ts';
 import type { Benchmark, BenchContext } from './lib/benchmark.ts';
 import { apacheKafkaVersion, VENV_PYTHON } from './lib/machine-info.ts';
 import { highWatermark, timedOutputRun } from './lib/output-run.ts';
@@ -144,12 +144,12 @@ export const stateful: Benchmark = {
                     put(restored, fw.subject, records);
                   } catch (error) {
                     failed.add(`${fw.subject}|restore`);
-                    notes.push(`${fw.subject} restore @ ${label}, run ${run} failed, later runs skipped: ${(error as Error).message.split('\n').slice(0, 10).join(' ').slice(0, 1200)}`);
+                    notes.push(`${fw.subject} restore @ ${label}, run ${run} failed, later runs skipped: ${describeFailure(error)}`);
                   }
                 }
               } catch (error) {
                 failed.add(key);
-                notes.push(`${fw.subject} ${mode} @ ${label}, run ${run} failed, later runs skipped: ${(error as Error).message.split('\n').slice(0, 10).join(' ').slice(0, 1200)}`);
+                notes.push(`${fw.subject} ${mode} @ ${label}, run ${run} failed, later runs skipped: ${describeFailure(error)}`);
               } finally {
                 rmSync(stateDir, { recursive: true, force: true });
               }
@@ -157,7 +157,7 @@ export const stateful: Benchmark = {
           }
         }
       } catch (error) {
-        notes.push(`${label}: ${(error as Error).message.split('\n').slice(0, 8).join(' ')}`);
+        notes.push(`${label}: ${describeFailure(error)}`);
       } finally {
         await admin.disconnect().catch(() => undefined);
         await broker.close();

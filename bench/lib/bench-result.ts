@@ -56,3 +56,23 @@ export function withRatios(table: ResultTable, isReference: (reference: ResultRo
   }
   return table;
 }
+
+/**
+ * A one-paragraph form of a failure for the notes: the first line of the error plus the distinct
+ * `error` fields of the JSON log lines it carries (kafkajs/pino), so the cause is not lost in noise.
+ *
+ * @example
+ * ```ts
+ * notes.push(`sluice @ kafka: ${describeFailure(error)}`);
+ * ```
+ */
+export function describeFailure(error: unknown, maxChars = 700): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text.split('\n');
+  const errors = new Set<string>();
+  for (const m of text.matchAll(/"error":"([^"]+)"/g)) errors.add(m[1]);
+  for (const m of text.matchAll(/^(\w*(?:Error|Exception)\b[^\n]*)$/gm)) errors.add(m[1].slice(0, 300));
+  const head = lines[0].replace(/; last output:.*/, '').slice(0, 300);
+  const tail = errors.size > 0 ? ` — errors seen: ${[...errors].join(' | ')}` : ` — ${lines.slice(1, 6).join(' ').slice(0, 300)}`;
+  return (head + tail).slice(0, maxChars);
+}

@@ -67,7 +67,7 @@ export async function timedOutputRun(o: OutputRunOptions): Promise<{ inputRate: 
     }
     if (first !== 0 && now - first > (o.timeoutMs ?? 240_000)) {
       await stop();
-      throw new Error(`${o.label}: ${seen} of ${o.expected} records after ${(o.timeoutMs ?? 240_000) / 1000} s; stopped`);
+      throw new Error(`${o.label}: only ${seen} of ${o.expected} output records ${((now - first) / 1000).toFixed(0)} s after its first message (≈ ${Math.round(seen / ((now - first) / 1000))} records/s, ≈ ${Math.round((seen / o.expected) * o.inputCount / ((now - first) / 1000))} input msgs/s); stopped at the time limit`);
     }
     await new Promise((r) => setTimeout(r, 25));
     seen = await highWatermark(o.admin, o.output);
