@@ -63,7 +63,7 @@ export function machineInfo(): MachineInfo {
   if (existsSync(VENV_PYTHON)) {
     info.python = run(VENV_PYTHON, ['-c', 'import platform; print(platform.python_version())']);
     info.quixstreams = run(VENV_PYTHON, ['-c', 'import importlib.metadata as m; print(m.version("quixstreams"))']);
-    info.confluentKafka = run(VENV_PYTHON, ['-c', 'import confluent_kafka as c; print(c.version()[0], "librdkafka", c.libversion()[0])']);
+    info.confluentKafka = run(VENV_PYTHON, ['-c', 'import importlib.metadata as m, confluent_kafka as c; print(m.version("confluent-kafka"), "(librdkafka " + c.libversion()[0] + ")")']);
   }
   return info;
 }

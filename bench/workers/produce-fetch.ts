@@ -1,6 +1,7 @@
 // Worker of the broker-throughput benchmark (runs in its own process, apart from the broker):
 // produces `count` messages with `valueBytes`-byte values in sends of `batch` messages (acks -1,
-// no compression, one send in flight), then reads them all back with a consumer group.
+// no compression, one send in flight), again with `inFlight` sends in flight to a second topic,
+// then reads the first topic back with a consumer group.
 // Prints {"type":"result","produceMsgsPerSec","fetchMsgsPerSec",...}.
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { emit } from '../lib/run-worker.ts';
@@ -11,6 +12,7 @@ interface Args {
   count: number;
   batch: number;
   valueBytes: number;
+  inFlight: number;
 }
 
 const args = JSON.parse(process.argv[2]) as Args;
@@ -18,7 +20,7 @@ const kafka = new Kafka({ clientId: 'bench-produce-fetch', brokers: [args.broker
 
 const admin = kafka.admin();
 await admin.connect();
-await admin.createTopics({ waitForLeaders: true, topics: [{ topic: args.topic, numPartitions: 1 }, { topic: `${args.topic}-warmup`, numPartitions: 1 }] });
+await admin.createTopics({ waitForLeaders: true, topics: [{ topic: args.topic, numPartitions: 1 }, { topic: `${args.topic}-warmup`, numPartitions: 1 }, { topic: `${args.topic}-parallel`, numPartitions: 1 }] });
 await admin.disconnect();
 
 const value = Buffer.alloc(args.valueBytes, 'x');
@@ -40,6 +42,18 @@ for (const messages of batches) {
   if (produced % (args.batch * 50) === 0) emit({ type: 'progress', phase: 'produce', done: produced });
 }
 const produceMs = performance.now() - p0;
+
+// The same messages again to a second topic with `inFlight` sends outstanding at a time.
+const p1 = performance.now();
+let next = 0;
+async function lane(): Promise<void> {
+  while (next < batches.length) {
+    const messages = batches[next++];
+    await producer.send({ topic: `${args.topic}-parallel`, acks: -1, messages });
+  }
+}
+await Promise.all(Array.from({ length: args.inFlight }, () => lane()));
+const parallelMs = performance.now() - p1;
 await producer.disconnect();
 emit({ type: 'progress', phase: 'produce', done: produced });
 
@@ -72,6 +86,7 @@ emit({
   fetchMs,
   produceMsgsPerSec: produced / (produceMs / 1000),
   fetchMsgsPerSec: fetched / (fetchMs / 1000),
+  produceParallelMsgsPerSec: produced / (parallelMs / 1000),
   produceMBPerSec: (produced * args.valueBytes) / 1e6 / (produceMs / 1000),
 });
 process.exit(0);
