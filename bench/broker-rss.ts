@@ -37,7 +37,7 @@ export const brokerRss: Benchmark = {
   description:
     'The embedded broker runs as a child process (`node --import tsx src/cli/main.ts broker`). A kafkajs producer in ' +
     'another process writes a log of the stated size to one partition (16 KiB values, sends of 64 messages, 4 sends in ' +
-    'flight, acks -1), then a consumer reads the first 20,000 messages (320 MiB) back from the beginning. VmRSS of the ' +
+    'flight, acks -1), then a consumer reads the first 20,000 messages (312.5 MiB) back from the beginning. VmRSS of the ' +
     'broker process is sampled from /proc/<pid>/status every 500 ms; reported: the peak (VmHWM), RSS after the write, and ' +
     'RSS after the read. The page cache is not part of RSS. `--messages N` sets the log size in MiB.',
   async run(ctx) {

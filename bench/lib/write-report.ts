@@ -1,5 +1,5 @@
 // Regenerates BENCHMARKS.md from every bench/results/*.json.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchResult, ResultRow } from './bench-result.ts';
 
@@ -85,6 +85,9 @@ export function writeReport(): string {
     }
   }
   if (results.length === 0) out.push('No results yet: run `npm run bench`.', '');
+  // Hand-written reading of the figures above (dated, kept beside the results it talks about).
+  const commentary = join(RESULTS_DIR, 'commentary.md');
+  if (existsSync(commentary)) out.push(readFileSync(commentary, 'utf8').trimEnd(), '');
   const text = out.join('\n');
   writeFileSync(join(ROOT, 'BENCHMARKS.md'), text);
   return text;
