@@ -1,5 +1,6 @@
 // `npm run bench -- [--only NAME] [--runs N] [--messages N] [--broker embedded|kafka|both]`:
 // runs the benchmarks, writes bench/results/<name>.json and regenerates BENCHMARKS.md.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,14 @@ import { brokerThroughput } from './broker-throughput.ts';
 import { brokerRss } from './broker-rss.ts';
 import { pipeline } from './pipeline.ts';
 import { stateful } from './stateful.ts';
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
 
 const BENCHMARKS: Benchmark[] = [pipeline, brokerThroughput, brokerRss, stateful];
 
@@ -52,6 +61,7 @@ if (!argv['report-only']) {
       title: bench.title,
       description: bench.description,
       command,
+      commit: gitCommit(),
       startedAt,
       finishedAt: new Date().toISOString(),
       machine,

@@ -26,6 +26,8 @@ export interface BenchResult {
   /** What is measured and how (one paragraph). */
   description: string;
   command: string;
+  /** `git rev-parse --short HEAD` of the code measured (uncommitted changes by others may be included). */
+  commit?: string;
   startedAt: string;
   finishedAt: string;
   machine: MachineInfo;

@@ -72,7 +72,7 @@ export function writeReport(): string {
     '',
   ];
   for (const r of results) {
-    out.push(`## ${r.title}`, '', r.description, '', `Command: \`${r.command}\` — ${r.startedAt} to ${r.finishedAt}.`, '', `Machine: ${machineLine(r)}`, '');
+    out.push(`## ${r.title}`, '', r.description, '', `Command: \`${r.command}\` — ${r.startedAt} to ${r.finishedAt}${r.commit ? `, code at commit ${r.commit}` : ''}.`, '', `Machine: ${machineLine(r)}`, '');
     for (const t of r.tables) {
       out.push(`### ${t.title}`, '', '| subject | broker | metric | median | min–max | runs | ratio |', '|---|---|---|---:|---|---:|---|');
       for (const rr of t.rows) out.push(row(rr));
