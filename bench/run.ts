@@ -72,7 +72,7 @@ if (!argv['report-only']) {
       console.log(`\n${t.title}`);
       for (const r of t.rows) {
         const s = r.summary;
-        console.log(`  ${r.subject} @ ${r.broker}: ${r.metric} median ${Math.round(s.median)} (min ${Math.round(s.min)}, max ${Math.round(s.max)}, ${s.runs} runs)${r.ratio !== undefined ? ` = ${r.ratio.toFixed(2)}× ${r.ratioTo}` : ''}`);
+        console.log(`  ${r.subject} @ ${r.broker}: ${r.metric} median ${Math.round(s.median)} (min ${Math.round(s.min)}, max ${Math.round(s.max)}, ${s.runs} runs)${typeof r.ratio === 'number' ? ` = ${r.ratio.toFixed(2)}× ${r.ratioTo}` : ''}`);
       }
     }
     for (const n of result.notes) console.log(`  note: ${n}`);

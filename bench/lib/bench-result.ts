@@ -51,7 +51,7 @@ export interface BenchResult {
 export function withRatios(table: ResultTable, isReference: (reference: ResultRow, row: ResultRow) => boolean, label: string): ResultTable {
   for (const row of table.rows) {
     const ref = table.rows.find((r) => r !== row && r.metric === row.metric && isReference(r, row));
-    if (ref && ref.summary.median > 0) {
+    if (ref && ref.summary.median > 0 && Number.isFinite(row.summary.median)) {
       row.ratio = row.summary.median / ref.summary.median;
       row.ratioTo = label;
     }
@@ -75,6 +75,7 @@ export function describeFailure(error: unknown, maxChars = 700): string {
   for (const m of text.matchAll(/"error":"([^"]+)"/g)) errors.add(m[1]);
   for (const m of text.matchAll(/^(\w*(?:Error|Exception)\b[^\n]*)$/gm)) errors.add(m[1].slice(0, 300));
   const head = lines[0].replace(/; last output:.*/, '').slice(0, 300);
-  const tail = errors.size > 0 ? ` — errors seen: ${[...errors].join(' | ')}` : ` — ${lines.slice(1, 6).join(' ').slice(0, 300)}`;
+  const rest = lines.slice(1, 6).join(' ').trim().slice(0, 300);
+  const tail = errors.size > 0 ? ` — errors seen: ${[...errors].join(' | ')}` : rest ? ` — ${rest}` : '';
   return (head + tail).slice(0, maxChars);
 }

@@ -19,8 +19,8 @@ function fmt(n: number): string {
 
 function row(r: ResultRow): string {
   const s = r.summary;
-  const ratio = r.ratio !== undefined ? `${r.ratio.toFixed(2)}× ${r.ratioTo}` : '';
-  const range = s.runs > 0 ? `${fmt(s.min)}–${fmt(s.max)}` : 'not run';
+  const ratio = typeof r.ratio === 'number' && Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}× ${r.ratioTo}` : '';
+  const range = s.runs > 0 ? `${fmt(s.min)}–${fmt(s.max)}` : 'no completed run — see notes';
   return `| ${r.subject} | ${r.broker} | ${r.metric} | **${fmt(s.median)}** | ${range} | ${s.runs} | ${ratio} |`;
 }
 
