@@ -1,13 +1,7 @@
 #!/usr/bin/env node
-// Launches the sluice CLI through tsx so that apps written in TypeScript run without a build step.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The `sluice` command. Registers tsx's loader in this process, so that the CLI and the apps it runs,
+// written in TypeScript, load without a build step, and signals (Ctrl-C, SIGTERM) reach the app directly.
+import { register } from 'tsx/esm/api';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-const tsxCli = require.resolve('tsx/cli');
-const main = join(here, '..', 'src', 'cli', 'main.ts');
-const result = spawnSync(process.execPath, [tsxCli, main, ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+register();
+await import('../src/cli/main.ts');
