@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Argv, CommandModule } from 'yargs';
 import { CliError } from './cli-error.ts';
 import { resolveBrokerAddress } from './broker-address.ts';
-import { cliKafka } from './kafka-client.ts';
+import { cliKafka, connectOrExplain } from './kafka-client.ts';
 import { untilSignal } from './broker-command.ts';
 
 interface ConsumeArgs {
@@ -47,11 +47,7 @@ export async function consumeTopic(options: ConsumeOptions): Promise<number> {
   const write = options.write ?? ((line: string) => console.log(line));
   const groupId = options.group ?? `sluice-cli-consume-${randomBytes(4).toString('hex')}`;
   const consumer = cliKafka(options.address, 'sluice-cli-consume').consumer({ groupId, maxWaitTimeInMs: 250 });
-  try {
-    await consumer.connect();
-  } catch (error) {
-    throw new CliError(`Cannot reach a Kafka broker at ${options.address} — start one with \`npx sluice broker\` or pass --broker host:port`, { cause: error });
-  }
+  await connectOrExplain(consumer, options.address);
   let printed = 0;
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));

@@ -2,9 +2,8 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Message } from 'kafkajs';
 import type { Argv, CommandModule } from 'yargs';
-import { CliError } from './cli-error.ts';
 import { resolveBrokerAddress } from './broker-address.ts';
-import { cliKafka } from './kafka-client.ts';
+import { cliKafka, connectOrExplain } from './kafka-client.ts';
 
 interface ProduceArgs {
   topic: string;
@@ -41,11 +40,7 @@ export function lineToMessage(line: string, keySeparator?: string): Message {
  */
 export async function produceLines(options: { address: string; topic: string; input: Readable; keySeparator?: string }): Promise<number> {
   const producer = cliKafka(options.address, 'sluice-cli-produce').producer({ allowAutoTopicCreation: true });
-  try {
-    await producer.connect();
-  } catch (error) {
-    throw new CliError(`Cannot reach a Kafka broker at ${options.address} — start one with \`npx sluice broker\` or pass --broker host:port`, { cause: error });
-  }
+  await connectOrExplain(producer, options.address);
   let sent = 0;
   let batch: Message[] = [];
   const flush = async (): Promise<void> => {

@@ -2,7 +2,7 @@ import type { Admin } from 'kafkajs';
 import type { Argv, CommandModule } from 'yargs';
 import { CliError } from './cli-error.ts';
 import { resolveBrokerAddress } from './broker-address.ts';
-import { cliKafka } from './kafka-client.ts';
+import { cliKafka, connectOrExplain } from './kafka-client.ts';
 
 interface TopicsArgs {
   broker?: string;
@@ -16,11 +16,7 @@ interface TopicsArgs {
 async function withAdmin<T>(brokerFlag: string | undefined, fn: (admin: Admin) => Promise<T>): Promise<T> {
   const address = resolveBrokerAddress(brokerFlag);
   const admin = cliKafka(address, 'sluice-cli-admin').admin();
-  try {
-    await admin.connect();
-  } catch (error) {
-    throw new CliError(`Cannot reach a Kafka broker at ${address} — start one with \`npx sluice broker\` or pass --broker host:port`, { cause: error });
-  }
+  await connectOrExplain(admin, address);
   try {
     return await fn(admin);
   } finally {
