@@ -18,6 +18,8 @@ const FRAMEWORKS = [
   { subject: 'Quix Streams', script: 'bench/quix/stateful_quix.py', interpreter: VENV_PYTHON as string | undefined },
 ] as const;
 type Metric = 'count' | 'count-unique' | 'window' | 'restore';
+/** sluice's performance goals (issue #4): events/s for the pipelines, records/s for the restore. */
+const TARGETS: Record<Metric, number> = { count: 50_000, 'count-unique': 50_000, window: 50_000, restore: 100_000 };
 
 /** N events `{key, amount}` keyed by key (`k0`..`k99`, or all distinct when `keys` is 0), event time base + i ms. */
 async function prefill(kafka: Kafka, admin: Admin, topic: string, count: number, keys: number): Promise<void> {
@@ -41,6 +43,12 @@ async function changelogRecords(admin: Admin, group: string): Promise<number> {
   let n = 0;
   for (const t of topics) n += await highWatermark(admin, t);
   return n;
+}
+
+/** The offset `group` committed on partition 0 of `topic` (-1 when none). */
+async function committedOffset(admin: Admin, group: string, topic: string): Promise<number> {
+  const [t] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+  return Number(t?.partitions[0]?.offset ?? -1);
 }
 
 /** Restarts the count worker of `group` on an emptied state dir and times its changelog recovery. */
@@ -99,7 +107,9 @@ export const stateful: Benchmark = {
     'first processed event until the output topic holds N records. (3) restore — the distinct-key count app of (1) is restarted ' +
     'in the same group on an empty state directory; the rate is changelog records (the high watermarks of its ' +
     'changelog topics) divided by the time between the framework’s own “recovery started” and “recovered” log ' +
-    'lines. Frameworks alternate order from run to run.',
+    'lines. Frameworks alternate order from run to run. After each timed run the worker is stopped (SIGTERM) and ' +
+    'the consumer group’s committed input offset is checked (a shortfall is noted). sluice’s targets (issue #4): ' +
+    '≥ 50,000 events/s for the keyed counts and the window, ≥ 100,000 records/s for the restore.',
   async run(ctx) {
     const count = ctx.messages ?? 100_000;
     const tables: ResultTable[] = [];
@@ -136,8 +146,12 @@ export const stateful: Benchmark = {
                 const r = await timedOutputRun({ admin, progress: ctx.progress, label: `${fw.subject} ${mode} @ ${kind} run ${run}`, script: fw.script, interpreter: fw.interpreter, args, output: args.output, inputCount: count, expected: count });
                 put(values, key, r.inputRate);
                 if (r.extra !== 0) notes.push(`${fw.subject} ${mode} @ ${label}, run ${run}: ${r.extra} output records more than expected.`);
+                // The timed span ends at the last output; after the stop the group must have committed all input.
+                const committed = await committedOffset(admin, args.group, args.input);
+                if (committed !== count) notes.push(`${fw.subject} ${mode} @ ${label}, run ${run}: all outputs written, but the committed input offset after stop is ${committed} of ${count}.`);
                 if (mode === 'count-unique' && !failed.has(`${fw.subject}|restore`)) {
                   const records = await changelogRecords(admin, args.group);
+                  if (records < count) throw new Error(`the changelog holds ${records} records after ${count} new keys (expected ≥ ${count}); its writes did not all reach the broker, restore not timed`);
                   rmSync(stateDir, { recursive: true, force: true });
                   try {
                     put(values, `${fw.subject}|restore`, await timedRestore(ctx, fw, args, records));
@@ -170,7 +184,10 @@ export const stateful: Benchmark = {
         restore: 'changelog restore, records/s',
       };
       for (const mode of ['count', 'count-unique', 'window', 'restore'] as const) {
-        for (const fw of FRAMEWORKS) rows.push({ subject: fw.subject, broker: label, metric: metricName[mode], summary: summarize(values.get(`${fw.subject}|${mode}`) ?? []) });
+        for (const fw of FRAMEWORKS) {
+          const target = fw.subject === 'sluice' ? { target: TARGETS[mode] } : {};
+          rows.push({ subject: fw.subject, broker: label, metric: metricName[mode], summary: summarize(values.get(`${fw.subject}|${mode}`) ?? []), ...target });
+        }
       }
       for (const fw of FRAMEWORKS) {
         const r = restored.get(fw.subject);

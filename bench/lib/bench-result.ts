@@ -11,6 +11,8 @@ export interface ResultRow {
   /** Median of this row divided by the median of the row named in `ratioTo`. */
   ratio?: number;
   ratioTo?: string;
+  /** A performance goal for this row: the median should be at least this (BENCHMARKS.md says met or missed). */
+  target?: number;
 }
 
 /** A table of rows measured side by side in one run. */

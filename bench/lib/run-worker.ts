@@ -43,7 +43,9 @@ export interface RunningWorker {
  */
 export function startWorker(script: string, args: object, options: WorkerOptions = {}): RunningWorker {
   const path = join(ROOT, script);
-  const [cmd, argv] = options.interpreter ? [options.interpreter, ['-u', path]] : [process.execPath, ['--import', 'tsx', path]];
+  // BENCH_CPU_PROF=DIR profiles every node worker (`node --cpu-prof`, one .cpuprofile per process in DIR).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const [cmd, argv] = options.interpreter ? [options.interpreter, ['-u', path]] : [process.execPath, [...prof, '--import', 'tsx', path]];
   const child = spawn(cmd, [...argv, JSON.stringify(args)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SLUICE_LOG_LEVEL: 'warn', SLUICE_LOG_FORMAT: 'json' } });
   let other = '';
   let buffered = '';

@@ -17,11 +17,20 @@ function fmt(n: number): string {
   return n.toFixed(2);
 }
 
-function row(r: ResultRow): string {
+/** "≥ 50,000: met" / "≥ 50,000: MISSED (31 % of it)" / "≥ 50,000: not measured"; '' without a target. */
+export function targetCell(r: ResultRow): string {
+  if (typeof r.target !== 'number') return '';
+  const goal = `≥ ${fmt(r.target)}`;
+  if (r.summary.runs === 0 || !Number.isFinite(r.summary.median)) return `${goal}: not measured — see notes`;
+  if (r.summary.median >= r.target) return `${goal}: met`;
+  return `${goal}: **MISSED** (${Math.round((r.summary.median / r.target) * 100)} % of it)`;
+}
+
+function row(r: ResultRow, withTarget: boolean): string {
   const s = r.summary;
   const ratio = typeof r.ratio === 'number' && Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}× ${r.ratioTo}` : '';
   const range = s.runs > 0 ? `${fmt(s.min)}–${fmt(s.max)}` : 'no completed run — see notes';
-  return `| ${r.subject} | ${r.broker} | ${r.metric} | **${fmt(s.median)}** | ${range} | ${s.runs} | ${ratio} |`;
+  return `| ${r.subject} | ${r.broker} | ${r.metric} | **${fmt(s.median)}** | ${range} | ${s.runs} | ${ratio} |${withTarget ? ` ${targetCell(r)} |` : ''}`;
 }
 
 function machineLine(r: BenchResult): string {
@@ -74,9 +83,24 @@ export function writeReport(): string {
   for (const r of results) {
     out.push(`## ${r.title}`, '', r.description, '', `Command: \`${r.command}\` — ${r.startedAt} to ${r.finishedAt}${r.commit ? `, code at commit ${r.commit}` : ''}.`, '', `Machine: ${machineLine(r)}`, '');
     for (const t of r.tables) {
-      out.push(`### ${t.title}`, '', '| subject | broker | metric | median | min–max | runs | ratio |', '|---|---|---|---:|---|---:|---|');
-      for (const rr of t.rows) out.push(row(rr));
+      const withTarget = t.rows.some((rr) => typeof rr.target === 'number');
+      out.push(
+        `### ${t.title}`,
+        '',
+        `| subject | broker | metric | median | min–max | runs | ratio |${withTarget ? ' target |' : ''}`,
+        `|---|---|---|---:|---|---:|---|${withTarget ? '---|' : ''}`,
+      );
+      for (const rr of t.rows) out.push(row(rr, withTarget));
       out.push('');
+      const missed = t.rows.filter((rr) => typeof rr.target === 'number' && !(rr.summary.runs > 0 && rr.summary.median >= rr.target));
+      if (withTarget) {
+        out.push(
+          missed.length === 0
+            ? 'Every target in this table is met.'
+            : `Targets missed here: ${missed.map((rr) => `${rr.subject} ${rr.metric} (${rr.summary.runs > 0 ? fmt(rr.summary.median) : 'not measured'} vs ≥ ${fmt(rr.target!)})`).join('; ')}.`,
+          '',
+        );
+      }
     }
     if (r.notes.length > 0) {
       out.push('Notes:', '');
