@@ -38,6 +38,8 @@ const argv = yargs(hideBin(process.argv))
   .option('save', { type: 'boolean', default: true, describe: 'Write bench/results/<name>.json and BENCHMARKS.md (--no-save for a trial run)' })
   .example('$0 --only pipeline --runs 5', 'Text-splitter pipeline: sluice vs hand-written kafkajs')
   .example('$0 --only broker-throughput --broker embedded --messages 100000', 'A quick run against the embedded broker only')
+  .example('$0 --only stateful --runs 1 --messages 20000 --no-save', 'A trial of the stateful benchmark (sluice vs Quix Streams), nothing written')
+  .example('$0 --report-only', 'Regenerate BENCHMARKS.md from bench/results/*.json')
   .strict()
   .help()
   .parseSync();
@@ -46,14 +48,19 @@ if (!argv['report-only']) {
   const brokers: BrokerKind[] = argv.broker === 'both' ? ['embedded', 'kafka'] : [argv.broker];
   const selected = argv.only ? BENCHMARKS.filter((b) => b.name === argv.only) : BENCHMARKS;
   mkdirSync(RESULTS_DIR, { recursive: true });
-  for (const bench of selected) {
+  const allStarted = Date.now();
+  for (const [index, bench] of selected.entries()) {
     const progress = createProgress();
-    progress.log(`▶ ${bench.title}`);
+    progress.log(`▶ [${index + 1}/${selected.length}] ${bench.title} — ${argv.runs} run(s), broker ${argv.broker}`);
     const machine = machineInfo();
     const startedAt = new Date().toISOString();
-    const outcome = await bench.run({ runs: argv.runs, messages: argv.messages, brokers, progress });
+    // broker-rss reads --messages as MiB of log: only honour it when that benchmark is run alone.
+    const messages = bench.name === 'broker-rss' && !argv.only ? undefined : argv.messages;
+    if (argv.messages && messages === undefined) progress.log(`  (--messages is not applied to ${bench.name}, it counts MiB there; use --only ${bench.name} --messages MIB)`);
+    const outcome = await bench.run({ runs: argv.runs, messages, brokers, progress });
     progress.stop();
-    const command = ['npm run bench --', `--only ${bench.name}`, `--runs ${argv.runs}`, `--broker ${argv.broker}`, argv.messages ? `--messages ${argv.messages}` : '']
+    console.log(`✔ [${index + 1}/${selected.length}] ${bench.name} in ${((Date.now() - Date.parse(startedAt)) / 60000).toFixed(1)} min (all so far: ${((Date.now() - allStarted) / 60000).toFixed(1)} min)`);
+    const command = ['npm run bench --', `--only ${bench.name}`, `--runs ${argv.runs}`, `--broker ${argv.broker}`, messages ? `--messages ${messages}` : '']
       .filter(Boolean)
       .join(' ');
     const result: BenchResult = {

@@ -82,6 +82,10 @@ export function writeReport(): string {
   ];
   for (const r of results) {
     out.push(`## ${r.title}`, '', r.description, '', `Command: \`${r.command}\` — ${r.startedAt} to ${r.finishedAt}${r.commit ? `, code at commit ${r.commit}` : ''}.`, '', `Machine: ${machineLine(r)}`, '');
+    const fewest = Math.min(...r.tables.flatMap((t) => t.rows.map((rr) => rr.summary.runs)).filter((n) => n > 0));
+    if (Number.isFinite(fewest) && fewest < 3) {
+      out.push(`**Preliminary:** at most ${fewest} run(s) per figure on a shared machine — indicative only; rerun \`npm run bench -- --only ${r.benchmark} --runs 5\` on a quiet machine for published figures.`, '');
+    }
     for (const t of r.tables) {
       const withTarget = t.rows.some((rr) => typeof rr.target === 'number');
       out.push(
