@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SerializationError } from '../topics/serialization-errors.ts';
 import { Topic } from '../topics/topic.ts';
-import { SluiceProducer } from './sluice-producer.ts';
+import { SEND_CHUNK_BYTES, SEND_CHUNK_RECORDS, SluiceProducer } from './sluice-producer.ts';
 
 /** A kafkajs stand-in recording what the producer sends; `fail` makes sendBatch reject. */
 function fakeKafka(fail?: Error) {
@@ -51,6 +51,24 @@ describe('SluiceProducer', () => {
     for (let i = 0; i < 2500; i++) producer.produce(t, { value: i });
     await producer.flush();
     expect(batches.map((b) => b.topicMessages![0].messages.length)).toEqual([1000, 1000, 500]);
+    await producer.close();
+  });
+
+  it('sendRecords splits a large result into sequential requests under the record and byte limits, in order', async () => {
+    const { kafka, batches } = fakeKafka();
+    const producer = new SluiceProducer(kafka, { logger });
+    const big = Buffer.alloc(100 * 1024, 1); // 5 fit under SEND_CHUNK_BYTES
+    const records = [
+      ...Array.from({ length: 2500 }, (_, i) => ({ topic: 'words', key: Buffer.from(`k${i % 7}`), value: Buffer.from(String(i)), headers: {}, timestamp: i })),
+      ...Array.from({ length: 12 }, (_, i) => ({ topic: 'blobs', key: null, value: big, headers: {}, timestamp: i })),
+    ];
+    await producer.sendRecords(records);
+    const sizes = batches.map((b) => b.topicMessages!.map((t) => `${t.topic}:${t.messages.length}`).join(','));
+    expect(sizes).toEqual(['words:1000', 'words:1000', 'words:500,blobs:4', 'blobs:5', 'blobs:3']);
+    const words = batches.flatMap((b) => b.topicMessages!.filter((t) => t.topic === 'words').flatMap((t) => t.messages.map((m) => Number(m.value))));
+    expect(words).toEqual(Array.from({ length: 2500 }, (_, i) => i));
+    expect(SEND_CHUNK_RECORDS).toBe(1000);
+    expect(SEND_CHUNK_BYTES).toBe(512 * 1024);
     await producer.close();
   });
 

@@ -3,6 +3,11 @@ import type { Logger } from 'pino';
 import type { MessageHeaders, OutgoingRecord } from '../topics/message-context.ts';
 import type { Topic } from '../topics/topic.ts';
 
+/** Most records in one produce request of {@link SluiceProducer.sendRecords}. */
+export const SEND_CHUNK_RECORDS = 1000;
+/** Most key + value bytes (plus a per-record allowance) in one produce request: well under Kafka's 1 MiB default limit. */
+export const SEND_CHUNK_BYTES = 512 * 1024;
+
 /**
  * One message for {@link SluiceProducer.produce}: key and value before serialization.
  *
@@ -112,7 +117,11 @@ export class SluiceProducer {
   }
 
   /**
-   * Sends already-serialized records as one batch and waits for the acknowledgement.
+   * Sends already-serialized records and waits until all are acknowledged. They go out in chunks of
+   * at most {@link SEND_CHUNK_RECORDS} records and {@link SEND_CHUNK_BYTES} bytes, one after another:
+   * a broker rejects requests over its `message.max.bytes` (1 MiB by default), kafkajs groups large
+   * batches in time quadratic in their size, and sequential chunks keep per-partition order even
+   * when a chunk is retried.
    *
    * @example
    * ```ts
@@ -122,8 +131,26 @@ export class SluiceProducer {
   async sendRecords(records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.connect();
+    let start = 0;
+    while (start < records.length) {
+      let end = start;
+      let bytes = 0;
+      while (end < records.length && end - start < SEND_CHUNK_RECORDS) {
+        const r = records[end]!;
+        const size = (r.key?.length ?? 0) + (r.value?.length ?? 0) + 64;
+        if (end > start && bytes + size > SEND_CHUNK_BYTES) break;
+        bytes += size;
+        end++;
+      }
+      await this.sendChunk(records, start, end);
+      start = end;
+    }
+  }
+
+  private async sendChunk(records: readonly OutgoingRecord[], start: number, end: number): Promise<void> {
     const byTopic = new Map<string, Message[]>();
-    for (const r of records) {
+    for (let i = start; i < end; i++) {
+      const r = records[i]!;
       let list = byTopic.get(r.topic);
       if (!list) byTopic.set(r.topic, (list = []));
       list.push({
