@@ -3,21 +3,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadJokes } from '../../apps/jokes-producer.ts';
-import { testKafka, useTestBroker, type TestBroker } from '../support/test-broker.ts';
+import { topicEndOffset, useTestBroker, type TestBroker } from '../support/test-broker.ts';
 import { clients, ROOT, run } from './compat-clients.ts';
-
-/** The `jokes` topic's end offset, 0 while it does not exist (a shared Apache Kafka may hold earlier runs). */
-async function jokesEndOffset(address: string): Promise<number> {
-  const admin = testKafka(address).admin();
-  await admin.connect();
-  try {
-    if (!(await admin.listTopics()).includes('jokes')) return 0;
-    const [partition] = await admin.fetchTopicOffsets('jokes');
-    return Number(partition!.high);
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 describe('jokes-producer, read with kcat', () => {
   let broker: TestBroker;
@@ -30,7 +17,7 @@ describe('jokes-producer, read with kcat', () => {
 
   it('kcat -C -t jokes -e prints every joke the app produced, keyed by id, in file order', async () => {
     const kcat = clients.kcat();
-    const from = await jokesEndOffset(broker.address);
+    const from = await topicEndOffset(broker.address, 'jokes');
     const produced = await run(process.execPath, [join(ROOT, 'bin', 'sluice.mjs'), 'run', join(ROOT, 'apps', 'jokes-producer.ts'), '--broker', broker.address], {
       timeoutMs: 60_000,
     });

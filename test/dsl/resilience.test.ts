@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Application } from '../../src/app/application.ts';
 import { startBroker, type BrokerHandle } from '../../src/broker/index.ts';
-import { consumeAll, createTopics, testKafka, uniqueName } from '../support/test-broker.ts';
+import { consumeAll, createTopics, testKafka, topicEndOffset, uniqueName } from '../support/test-broker.ts';
 
 const APP = fileURLToPath(new URL('./fixtures/numbers-app.ts', import.meta.url));
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -32,23 +32,12 @@ async function produceIds(address: string, topic: string, from: number, to: numb
   await producer.disconnect();
 }
 
-async function highWatermark(address: string, topic: string): Promise<number> {
-  const admin = testKafka(address).admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** Waits until the output topic holds at least `n` records, then returns all of them as numbers. */
 async function outputValues(address: string, topic: string, n: number, timeoutMs: number): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
   let high = 0;
   while (Date.now() < deadline) {
-    high = await highWatermark(address, topic);
+    high = await topicEndOffset(address, topic);
     if (high >= n) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -92,7 +81,7 @@ describe('resilience', () => {
     await waitFor('the first app to process 1000 messages', () => /processed 1\d{3}\b/.test(first.output()), 60_000);
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
-    const outputBeforeRestart = await highWatermark(handle.address, output);
+    const outputBeforeRestart = await topicEndOffset(handle.address, output);
     expect(outputBeforeRestart).toBeLessThan(total);
 
     const second = startApp(env);

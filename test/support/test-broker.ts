@@ -207,3 +207,23 @@ export async function consumeLatestByKey(
   }
   return latest;
 }
+
+/**
+ * The sum of `topic`'s partition end offsets (high watermarks): how many records it holds from
+ * offset 0, or 0 while it does not exist.
+ *
+ * @example
+ * ```ts
+ * const before = await topicEndOffset(broker.address, 'jokes');
+ * ```
+ */
+export async function topicEndOffset(address: string, topic: string): Promise<number> {
+  const admin = testKafka(address, 'sluice-test-admin').admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(topic)) return 0;
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
