@@ -66,4 +66,6 @@ export type { Row } from './dataframe/row.ts';
 export { ProcessingError } from './dataframe/processing-error.ts';
 export { SluiceProducer, type ProduceMessage, type SluiceProducerOptions } from './kafka/sluice-producer.ts';
 export { BrokerUnavailableError } from './kafka/broker-unavailable-error.ts';
+export { TopicLayoutError } from './kafka/topic-layout-error.ts';
+export { prepareTopics, type TopicLayout, type PrepareTopicsOptions } from './kafka/prepare-topics.ts';
 export { startBroker, type BrokerOptions, type BrokerHandle } from './broker/start-broker.ts';

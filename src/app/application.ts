@@ -2,7 +2,8 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { StreamingDataFrame } from '../dataframe/streaming-data-frame.ts';
 import { SluiceError } from '../errors.ts';
-import { ensureTopics } from '../kafka/ensure-topics.ts';
+import { prepareTopics } from '../kafka/prepare-topics.ts';
+import { TopicLayoutError } from '../kafka/topic-layout-error.ts';
 import { createKafkaClient } from '../kafka/create-kafka-client.ts';
 import { SluiceProducer } from '../kafka/sluice-producer.ts';
 import { waitForBroker } from '../kafka/wait-for-broker.ts';
@@ -53,6 +54,7 @@ export class Application {
   private stopRequested = false;
   private running = false;
   private stateManager: StateManager | undefined;
+  private readonly partitionLimits: { topic: string; maxPartitions: number; because: string }[] = [];
 
   constructor(options: ApplicationOptions = {}) {
     this.config = resolveApplicationConfig(options);
@@ -91,6 +93,7 @@ export class Application {
         for (const root of frame.node.ancestry().filter((n) => n.isRoot)) this.topics.register(root.topic!);
         this.dataframes.push(frame);
       },
+      expectPartitions: (t, maxPartitions, because) => void this.partitionLimits.push({ topic: t.name, maxPartitions, because }),
     });
     return sdf;
   }
@@ -191,15 +194,7 @@ export class Application {
     try {
       const { brokerAddress, brokerAvailabilityTimeout } = this.config;
       await waitForBroker({ brokerAddress, timeoutMs: brokerAvailabilityTimeout, logger: this.logger, clientId: this.config.clientId });
-      if (this.config.autoCreateTopics) {
-        const admin = this.kafka().admin();
-        await admin.connect();
-        try {
-          await ensureTopics(admin, this.topics.all(), this.logger);
-        } finally {
-          await admin.disconnect();
-        }
-      }
+      await this.prepareTopics();
       if (this.stopRequested) return;
       const consumer = this.getConsumer();
       await consumer.connect();
@@ -243,6 +238,26 @@ export class Application {
   async stop(): Promise<void> {
     this.stopRequested = true;
     await this.loop?.stop();
+  }
+
+  /** Creates missing topics (with `autoCreateTopics`) and checks that the broker's topics fit the pipeline. */
+  private async prepareTopics(): Promise<void> {
+    const admin = this.kafka().admin();
+    await admin.connect();
+    try {
+      const { partitions } = await prepareTopics(admin, this.topics.all(), { logger: this.logger, create: this.config.autoCreateTopics });
+      for (const { topic, maxPartitions, because } of this.partitionLimits) {
+        const actual = partitions.get(topic);
+        if (actual === undefined || actual <= maxPartitions) continue;
+        throw new TopicLayoutError(
+          topic,
+          `topic '${topic}' has ${actual} partitions on the broker, but ${because}: the state of one key would be split across partitions. ` +
+            `Declare the topic with its partition count: app.topic('${topic}', { config: { numPartitions: ${actual} } }).`,
+        );
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private kafka(): Kafka {

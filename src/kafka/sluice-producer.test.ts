@@ -5,29 +5,52 @@ import { SerializationError } from '../topics/serialization-errors.ts';
 import { Topic } from '../topics/topic.ts';
 import { SEND_CHUNK_BYTES, SEND_CHUNK_RECORDS, SluiceProducer } from './sluice-producer.ts';
 
-/** A kafkajs stand-in recording what the producer sends; `fail` makes sendBatch reject. */
-function fakeKafka(fail?: Error) {
+/**
+ * A kafkajs stand-in recording what the producer sends. `failures` are thrown by the next
+ * connect/sendBatch calls, one each, in order; `partitions` is what its admin reports per topic.
+ */
+function fakeKafka(options: { failures?: Array<{ on: 'connect' | 'send'; error: Error }>; alwaysFail?: Error; partitions?: Record<string, number> } = {}) {
   const batches: ProducerBatch[] = [];
   const calls: string[] = [];
+  const failures = [...(options.failures ?? [])];
+  const failNext = (on: 'connect' | 'send') => {
+    if (options.alwaysFail && on === 'send') throw options.alwaysFail;
+    if (failures[0]?.on === on) throw failures.shift()!.error;
+  };
   const kafka = {
     producer: () => ({
-      connect: async () => void calls.push('connect'),
+      connect: async () => {
+        calls.push('connect');
+        failNext('connect');
+      },
       disconnect: async () => void calls.push('disconnect'),
       sendBatch: async (batch: ProducerBatch) => {
-        if (fail) throw fail;
+        calls.push('send');
+        failNext('send');
         batches.push(batch);
         return [];
+      },
+    }),
+    admin: () => ({
+      connect: async () => void calls.push('admin.connect'),
+      disconnect: async () => void calls.push('admin.disconnect'),
+      fetchTopicMetadata: async ({ topics }: { topics: string[] }) => {
+        calls.push(`metadata ${topics.join(',')}`);
+        return { topics: topics.map((name) => ({ name, partitions: Array.from({ length: options.partitions?.[name] ?? 1 }, (_, i) => ({ partitionId: i })) })) };
       },
     }),
   } as unknown as Kafka;
   return { kafka, batches, calls };
 }
 
+/** An error as kafkajs throws it when the broker cannot be reached (retriable). */
+const connectionError = (): Error => Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), { name: 'KafkaJSConnectionError', retriable: true });
+
 const logger = pino({ level: 'silent' });
 
 describe('SluiceProducer', () => {
   it('serializes with the topic serializers and sends one batch per flush with acks -1', async () => {
-    const { kafka, batches, calls } = fakeKafka();
+    const { kafka, batches, calls } = fakeKafka({ partitions: { json: 3 } });
     const producer = new SluiceProducer(kafka, { logger, lingerMs: 1000 });
     const ints = new Topic<number>('ints', { valueSerializer: 'int' });
     const json = new Topic<{ a: number }>('json');
@@ -41,7 +64,7 @@ describe('SluiceProducer', () => {
       { topic: 'json', messages: [{ key: null, value: Buffer.from('{"a":1}'), headers: {}, timestamp: '6', partition: 2 }] },
     ]);
     await producer.close();
-    expect(calls).toEqual(['connect', 'disconnect']);
+    expect(calls).toEqual(['connect', 'admin.connect', 'metadata json', 'send', 'admin.disconnect', 'disconnect']);
   });
 
   it('sends full batches without waiting for the linger time', async () => {
@@ -78,19 +101,55 @@ describe('SluiceProducer', () => {
   });
 
   it('surfaces a failed send on flush unless onError returns true', async () => {
-    const failing = new SluiceProducer(fakeKafka(new Error('broker said no')).kafka, { logger });
+    const failing = new SluiceProducer(fakeKafka({ alwaysFail: new Error('broker said no') }).kafka, { logger });
     failing.produce(new Topic('t'), { value: 1 });
     await expect(failing.flush()).rejects.toThrow('broker said no');
     expect(() => failing.produce(new Topic('t'), { value: 2 })).toThrow('broker said no');
 
     const seen: string[] = [];
-    const tolerant = new SluiceProducer(fakeKafka(new Error('broker said no')).kafka, {
+    const tolerant = new SluiceProducer(fakeKafka({ alwaysFail: new Error('broker said no') }).kafka, {
       logger,
       onError: (e) => seen.push(e.message) > 0,
     });
     tolerant.produce(new Topic('t'), { value: 1 });
     await tolerant.flush();
     expect(seen).toEqual(['broker said no']);
+  });
+
+  it('tries a send again while the broker is unreachable, and reconnects after a failed connect', async () => {
+    const { kafka, batches, calls } = fakeKafka({ failures: [{ on: 'connect', error: connectionError() }, { on: 'send', error: connectionError() }] });
+    const producer = new SluiceProducer(kafka, { logger, deliveryTimeoutMs: 10_000 });
+    await producer.sendRecords([{ topic: 't', key: null, value: Buffer.from('1'), headers: {}, timestamp: 1 }]);
+    expect(calls).toEqual(['connect', 'connect', 'send', 'send']);
+    expect(batches).toHaveLength(1);
+  });
+
+  it('gives up a retriable failure after deliveryTimeoutMs, saying how long and how often it tried', async () => {
+    const { kafka } = fakeKafka({ alwaysFail: connectionError() });
+    const producer = new SluiceProducer(kafka, { logger, deliveryTimeoutMs: 250 });
+    const started = Date.now();
+    await expect(producer.sendRecords([{ topic: 't', key: null, value: null, headers: {}, timestamp: 1 }])).rejects.toThrow(
+      /^producing 1 record\(s\) failed for 250 ms \(\d attempts\): Connection error: connect ECONNREFUSED/,
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('fails a non-retriable send at once', async () => {
+    const tooLarge = Object.assign(new Error('The request included a message larger than the max message size the server will accept'), { retriable: false });
+    const { kafka, calls } = fakeKafka({ alwaysFail: tooLarge });
+    const producer = new SluiceProducer(kafka, { logger, deliveryTimeoutMs: 60_000 });
+    await expect(producer.sendRecords([{ topic: 't', key: null, value: null, headers: {}, timestamp: 1 }])).rejects.toBe(tooLarge);
+    expect(calls.filter((c) => c === 'send')).toHaveLength(1);
+  });
+
+  it('refuses a record for a partition the topic does not have, instead of letting kafkajs drop it', async () => {
+    const { kafka, batches } = fakeKafka({ partitions: { changelog: 1 } });
+    const producer = new SluiceProducer(kafka, { logger });
+    const record = (partition: number) => ({ topic: 'changelog', partition, key: Buffer.from('k'), value: Buffer.from('1'), headers: {}, timestamp: 1 });
+    await producer.sendRecords([record(0)]);
+    await expect(producer.sendRecords([record(1)])).rejects.toThrow("cannot write to partition 1 of topic 'changelog': it has 1 partition(s)");
+    expect(batches).toHaveLength(1);
+    await producer.close();
   });
 
   it('refuses to produce after close', async () => {

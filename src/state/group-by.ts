@@ -29,9 +29,10 @@ const asKey = (key: unknown): string => (typeof key === 'string' ? key : JSON.st
 
 /**
  * Re-keys a frame by a field or function so that state for the new key lives on one partition:
- * rows are written to `repartition__<group>--<topic>--<name>` (as many partitions as the source)
- * keyed by the new key, and the returned frame reads that topic. A single-partition source needs
- * no repartitioning: the key is replaced in place.
+ * rows are written to `repartition__<group>--<topic>--<name>` (as many partitions as the source
+ * has on the broker) keyed by the new key, and the returned frame reads that topic. A source
+ * declared with one partition needs no repartitioning: the key is replaced in place (and the app
+ * refuses to start if the topic turns out to have more).
  *
  * @example
  * ```ts
@@ -47,15 +48,17 @@ export function groupBy<T, K>(sdf: StreamingDataFrame<T, K>, by: (keyof T & stri
   const roots = sdf.node.ancestry().filter((n) => n.isRoot);
   if (roots.length !== 1) throw new ConfigError(`groupBy("${name}") works on a frame of exactly one topic; this frame reads ${roots.length}.`);
   const source = roots[0].topic!;
+  const owner = topicOwnerOf(source);
   if (source.config.numPartitions <= 1) {
+    owner?.expectPartitions(source, 1, `groupBy("${name}") re-keys it in place (it was declared with 1 partition)`);
     return sdf.pipe<T, string>(
       defineOperator('groupBy', () => (row, push) => push({ value: row.value, ctx: { ...row.ctx, key: asKey(keyOf(row.value as T, row.ctx as MessageContext<K>)) } })),
     );
   }
-  const owner = topicOwnerOf(source);
   if (!owner) throw new ConfigError(`groupBy("${name}") needs a frame made with app.dataframe(topic), so that its repartition topic can be named after the consumer group and run with the app.`);
   const repartition = new Topic<T, string>(repartitionTopicName(owner.consumerGroup, source.name, name), {
     internal: true,
+    sourceTopic: source.name,
     config: { numPartitions: source.config.numPartitions },
   });
   sdf.pipe(toTopicOperator(repartition, (value, ctx) => asKey(keyOf(value as T, ctx as MessageContext<K>))));

@@ -38,7 +38,7 @@ export function collectFrameStores(dataframes: readonly StreamingDataFrame<any, 
 
 /**
  * Registers the stores of `dataframes` with `manager` and returns the compacted changelog topics
- * to create (same partition count as their source topics).
+ * to create (as many partitions as their source topics have on the broker).
  *
  * @example
  * ```ts
@@ -53,6 +53,7 @@ export function registerFrameStores(dataframes: readonly StreamingDataFrame<any,
     changelogs.push(
       new Topic(changelogTopicName(manager.consumerGroup, topic.name, storeName), {
         internal: true,
+        sourceTopic: topic.name,
         config: { numPartitions: topic.config.numPartitions, replicationFactor: topic.config.replicationFactor, extra: { 'cleanup.policy': 'compact' } },
       }),
     );

@@ -9,6 +9,11 @@ export interface TopicOwner {
   readonly consumerGroup: string;
   /** Registers `sdf` (a frame reading an internal topic) to run with the app. */
   adopt(sdf: StreamingDataFrame<any, any>): void;
+  /**
+   * Records that the pipeline is only right if `topic` has at most `maxPartitions` partitions on
+   * the broker (`because` says why); the app checks it at start.
+   */
+  expectPartitions(topic: Topic<any, any>, maxPartitions: number, because: string): void;
 }
 
 const owners = new WeakMap<Topic<any, any>, TopicOwner>();
@@ -18,7 +23,7 @@ const owners = new WeakMap<Topic<any, any>, TopicOwner>();
  *
  * @example
  * ```ts
- * bindTopicOwner(topic, { consumerGroup: 'g', adopt: (sdf) => frames.push(sdf) });
+ * bindTopicOwner(topic, { consumerGroup: 'g', adopt: (sdf) => frames.push(sdf), expectPartitions: () => {} });
  * ```
  */
 export function bindTopicOwner(topic: Topic<any, any>, owner: TopicOwner): void {

@@ -42,6 +42,12 @@ export interface TopicOptions<V, K> {
   timestampExtractor?: (value: V, ctx: MessageContext<K>) => number;
   /** Marks topics sluice creates for itself (changelogs, repartition topics). */
   internal?: boolean;
+  /**
+   * The topic this one is partitioned like (changelog and repartition topics): it is created with
+   * as many partitions as that topic has on the broker, whatever `config.numPartitions` says, and
+   * the app refuses to start if it exists with fewer.
+   */
+  sourceTopic?: string;
 }
 
 /**
@@ -59,6 +65,8 @@ export class Topic<V = unknown, K = string> {
   readonly name: string;
   readonly config: Readonly<Required<TopicConfig>>;
   readonly internal: boolean;
+  /** See {@link TopicOptions.sourceTopic}. */
+  readonly sourceTopic?: string;
   readonly valueSerializer: Serializer<V>;
   readonly valueDeserializer: Deserializer<V>;
   readonly keySerializer: Serializer<K>;
@@ -73,6 +81,7 @@ export class Topic<V = unknown, K = string> {
       extra: Object.freeze({ ...(options.config?.extra ?? {}) }),
     });
     this.internal = options.internal ?? false;
+    if (options.sourceTopic !== undefined) this.sourceTopic = options.sourceTopic;
     this.valueSerializer = resolveSerializer(options.valueSerializer ?? ('json' as CodecName), `topic '${name}' valueSerializer`);
     this.valueDeserializer = resolveDeserializer(options.valueDeserializer ?? ('json' as CodecName), `topic '${name}' valueDeserializer`);
     this.keySerializer = resolveSerializer(options.keySerializer ?? ('string' as CodecName), `topic '${name}' keySerializer`);

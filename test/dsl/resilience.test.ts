@@ -126,8 +126,8 @@ describe('resilience', () => {
 
     await produceIds(broker.address, input, 0, 100);
     await waitFor('the first 100 messages', () => app.stats.processed >= 100 || failure !== undefined, 30_000);
-    await broker.close();
-    await new Promise((r) => setTimeout(r, 1500));
+    await broker.close(); // down for longer than kafkajs retries on its own: sluice must keep trying
+    await new Promise((r) => setTimeout(r, 4000));
     broker = await startBroker({ port, host: '127.0.0.1', dataDir, logLevel: 'silent' });
     await produceIds(broker.address, input, 100, 200);
 
