@@ -4,7 +4,7 @@ import { SluiceError } from '../errors.ts';
 import type { SluiceProducer } from '../kafka/sluice-producer.ts';
 import type { RawMessage, TopicPartition } from '../topics/message-context.ts';
 import type { ProcessingStats } from './processing-stats.ts';
-import type { Processor } from './processor.ts';
+import type { BatchResult, Processor } from './processor.ts';
 
 /**
  * Options of a {@link KafkaRunLoop}.
@@ -29,8 +29,8 @@ export interface KafkaRunLoopOptions {
 
 /**
  * The thin Kafka driver around a {@link Processor}: kafkajs `eachBatch` feeds it one
- * topic-partition batch at a time, its records are produced in one `sendBatch` (acks -1), and only
- * then are the offsets resolved; they are committed every `commitInterval` and on stop
+ * topic-partition batch at a time, its outputs and then its changelog records are produced (acks
+ * -1), and only then are the offsets resolved; they are committed every `commitInterval` and on stop
  * (at-least-once). A bad message stops the loop after committing what came before it.
  *
  * @example
@@ -141,11 +141,9 @@ export class KafkaRunLoop {
       this.failWith(result.error);
       return;
     }
-    if (result.produced.length > 0) {
-      await this.o.producer.sendRecords(result.produced).catch((e: Error) => {
-        if (!this.o.onProducerError?.(e)) this.failWith(new SluiceError(`producing idle-closed window results failed: ${e.message}`, { cause: e }));
-      });
-    }
+    await this.send(result).catch((e: Error) => {
+      if (!this.o.onProducerError?.(e)) this.failWith(new SluiceError(`producing idle-closed window results failed: ${e.message}`, { cause: e }));
+    });
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
@@ -167,7 +165,7 @@ export class KafkaRunLoop {
       return;
     }
     try {
-      await this.o.producer.sendRecords(result.produced);
+      await this.send(result);
     } catch (e) {
       if (!this.o.onProducerError?.(e as Error)) {
         this.failWith(new SluiceError(`producing the results of topic '${batch.topic}' partition ${batch.partition} failed: ${(e as Error).message}`, { cause: e }));
@@ -202,6 +200,12 @@ export class KafkaRunLoop {
     if (Date.now() - this.lastCommit >= this.o.commitInterval) {
       await this.commit(payload).catch((e) => this.o.logger.warn({ err: e }, 'offset commit failed; will retry'));
     }
+  }
+
+  /** Outputs first, then the state changes that mark their inputs as processed (see BatchResult). */
+  private async send(result: BatchResult): Promise<void> {
+    await this.o.producer.sendRecords(result.produced);
+    await this.o.producer.sendRecords(result.changelog);
   }
 
   private async commit(payload: EachBatchPayload | undefined): Promise<void> {

@@ -31,16 +31,23 @@ export interface InputBatch {
 /**
  * What processing a batch gave. `lastProcessedOffset` is the offset of the last message fully
  * handled (processed or skipped), or -1 when none was; commit `lastProcessedOffset + 1` once
- * `produced` is acknowledged. With `error` set the pipeline stopped at a bad message (not
- * counted in `lastProcessedOffset`, its outputs discarded): produce, commit, then stop.
+ * `produced` and then `changelog` are acknowledged. With `error` set the pipeline stopped at a bad
+ * message (not counted in `lastProcessedOffset`, its outputs discarded): produce, commit, then stop.
  *
  * @example
  * ```ts
- * const { produced, lastProcessedOffset, error } = processor.process(batch);
+ * const { produced, changelog, lastProcessedOffset, error } = processor.process(batch);
  * ```
  */
 export interface BatchResult {
+  /** The records the frames send with `toTopic` (and to repartition topics). */
   produced: OutgoingRecord[];
+  /**
+   * The state changes of the batch for the changelog topics (added by the state hooks). Produce
+   * them only once `produced` is acknowledged: a changelog record marks its input as processed,
+   * and a replay skips what the state already reflects, so its outputs must be written first.
+   */
+  changelog: OutgoingRecord[];
   lastProcessedOffset: number;
   error?: SluiceError;
 }
@@ -225,7 +232,7 @@ export class Processor {
       if (this.skipRow) this.produced.length = mark;
       lastProcessedOffset = msg.offset;
     }
-    const result: BatchResult = { produced: this.produced, lastProcessedOffset, ...(error ? { error } : {}) };
+    const result: BatchResult = { produced: this.produced, changelog: [], lastProcessedOffset, ...(error ? { error } : {}) };
     this.stats.produced += result.produced.length;
     this.produced = [];
     for (const h of this.hooks) h.afterBatch?.(batch, result);
@@ -252,7 +259,7 @@ export class Processor {
         break;
       }
     }
-    const result: BatchResult = { produced: this.produced, lastProcessedOffset: -1, ...(error ? { error } : {}) };
+    const result: BatchResult = { produced: this.produced, changelog: [], lastProcessedOffset: -1, ...(error ? { error } : {}) };
     this.stats.produced += result.produced.length;
     this.produced = [];
     for (const h of this.hooks) h.afterTick?.(result);

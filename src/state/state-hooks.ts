@@ -1,4 +1,5 @@
 import type { ProcessingHooks } from '../app/processing-hooks.ts';
+import type { BatchResult } from '../app/processor.ts';
 import type { StreamingDataFrame } from '../dataframe/streaming-data-frame.ts';
 import { Topic } from '../topics/topic.ts';
 import { changelogTopicName } from './changelog/changelog-topic.ts';
@@ -63,7 +64,7 @@ export function registerFrameStores(dataframes: readonly StreamingDataFrame<any,
 
 /**
  * The Processor hooks of a {@link StateManager}: open (and recover) stores on assignment, close
- * them on revocation, and after each batch append its changelog records to the batch's output and
+ * them on revocation, and after each batch put its changelog records in `result.changelog` and
  * commit the state with the batch's last offset.
  *
  * @example
@@ -72,6 +73,13 @@ export function registerFrameStores(dataframes: readonly StreamingDataFrame<any,
  * ```
  */
 export function stateHooks(manager: StateManager, reader?: ChangelogReader): ProcessingHooks {
+  const checkpoint = (result: BatchResult): void => {
+    const now = Date.now();
+    for (const r of manager.prepareCheckpoint()) {
+      result.changelog.push({ topic: r.topic, partition: r.partition, key: r.key, value: r.value, headers: r.headers, timestamp: now });
+    }
+    manager.commitCheckpoint();
+  };
   return {
     onAssign: async (partitions) => {
       for (const { topic, partition } of partitions) await manager.assign(topic, partition, reader);
@@ -82,18 +90,8 @@ export function stateHooks(manager: StateManager, reader?: ChangelogReader): Pro
     afterBatch: (batch, result) => {
       if (!manager.isStateful(batch.topic)) return;
       if (result.lastProcessedOffset >= 0) manager.markProcessed(batch.topic, batch.partition, result.lastProcessedOffset);
-      const now = Date.now();
-      for (const r of manager.prepareCheckpoint()) {
-        result.produced.push({ topic: r.topic, partition: r.partition, key: r.key, value: r.value, headers: r.headers, timestamp: now });
-      }
-      manager.commitCheckpoint();
+      checkpoint(result);
     },
-    afterTick: (result) => {
-      const now = Date.now();
-      for (const r of manager.prepareCheckpoint()) {
-        result.produced.push({ topic: r.topic, partition: r.partition, key: r.key, value: r.value, headers: r.headers, timestamp: now });
-      }
-      manager.commitCheckpoint();
-    },
+    afterTick: checkpoint,
   };
 }

@@ -75,7 +75,7 @@ export class TestDriver {
     this.clock.advance(ms);
     const result = this.processor.tick();
     if (result.error) throw result.error;
-    for (const record of result.produced) this.append(record);
+    for (const record of [...result.produced, ...result.changelog]) this.append(record);
   }
 
   /** Names of the topics the app reads. */
@@ -137,7 +137,7 @@ export class TestDriver {
       if (!this.processor.topics.includes(record.topic)) continue;
       const result = this.processor.process({ topic: record.topic, partition, messages: [{ ...stored }] });
       if (result.error) throw result.error;
-      queue.push(...result.produced);
+      queue.push(...result.produced, ...result.changelog);
     }
   }
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { consumeLatestByKey, createTopics, testKafka, uniqueName, useTestBroker, type TestBroker } from '../support/test-broker.ts';
+import { consumeAll, consumeLatestByKey, createTopics, testKafka, topicEndOffset, uniqueName, useTestBroker, type TestBroker } from '../support/test-broker.ts';
 
 const APP = fileURLToPath(new URL('./fixtures/counter-app.ts', import.meta.url));
 const KEYS = Array.from({ length: 20 }, (_, i) => `user-${i}`);
@@ -85,6 +85,23 @@ async function finalCounts(topic: string, timeoutMs: number): Promise<Map<string
 }
 
 const exact = new Map(KEYS.map((k) => [k, PER_KEY]));
+const everyCount = Array.from({ length: PER_KEY }, (_, i) => i + 1);
+
+/**
+ * Per key, the distinct counts the output holds, sorted: 1..PER_KEY when no output was lost
+ * (at-least-once: a count may appear twice, none may be missing).
+ */
+async function distinctCountsPerKey(topic: string): Promise<Map<string, number[]>> {
+  const records = await consumeAll(broker.address, topic, await topicEndOffset(broker.address, topic), 60_000);
+  const seen = new Map<string, Set<number>>();
+  for (const r of records) {
+    const { key, count } = JSON.parse(r.value!) as { key: string; count: number };
+    expect(r.key).toBe(key);
+    if (!seen.has(key)) seen.set(key, new Set());
+    seen.get(key)!.add(count);
+  }
+  return new Map([...seen].map(([k, counts]) => [k, [...counts].sort((a, b) => a - b)]));
+}
 
 describe('durable state under failure', () => {
   it('a second instance takes over the partition of a SIGKILLed one, restores its state from the changelog, and the final counts are exact', async () => {
@@ -107,5 +124,27 @@ describe('durable state under failure', () => {
     });
     expect(counts).toEqual(exact);
     expect(survivor.output()).toMatch(/recovering state from changelog/);
+    expect(await distinctCountsPerKey(output)).toEqual(new Map(KEYS.map((k) => [k, everyCount])));
+  }, 300_000);
+
+  it('an instance killed with SIGKILL mid-batch and restarted on its state directory ends with exact counts and no lost output', async () => {
+    const [input, output, group] = [uniqueName('kill9-in'), uniqueName('kill9-out'), uniqueName('kill9-g')];
+    await createTopics(broker.address, [input, output], 2);
+    const producing = produceRecords(input, 50);
+    const env = { COUNTER_BROKER: broker.address, COUNTER_GROUP: group, COUNTER_INPUT: input, COUNTER_OUTPUT: output, COUNTER_WORK_MS: '1' };
+    const stateDir = tempDir('sluice-kill9-');
+
+    const first = startCounter(env, stateDir);
+    await waitFor('the app to process 1000 records', () => processedCount(first.output()) >= 1000, 60_000, first.output);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const restarted = startCounter(env, stateDir);
+    await producing;
+
+    const counts = await finalCounts(output, 120_000).catch((e: Error) => {
+      throw new Error(`${e.message}\n--- restarted app log ---\n${restarted.output()}`);
+    });
+    expect(counts).toEqual(exact);
+    expect(await distinctCountsPerKey(output)).toEqual(new Map(KEYS.map((k) => [k, everyCount])));
   }, 300_000);
 });
