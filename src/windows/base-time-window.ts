@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.ts';
 import type { Aggregator } from './aggregations/aggregator.ts';
 import { parseDuration } from './parse-duration.ts';
 import type { LateRecord, TimeWindowCommonOptions, WindowEvent, WindowLogic, WindowOutcome } from './window-types.ts';
-import { advanceWatermark, readWatermark, takeClosedWindows, type IndexedWindow } from './window-watermark.ts';
+import { advanceWatermark, indexWindow, readWatermark, takeClosedWindows, type IndexedWindow } from './window-watermark.ts';
 
 /**
  * What the time windows share: grace, the per-partition watermark, late-record accounting and
@@ -16,6 +16,8 @@ export abstract class BaseTimeWindow<R> implements WindowLogic<R> {
   readonly grace: number;
   private readonly onLate: ((record: LateRecord) => void) | undefined;
   private late = 0;
+  /** Earliest end of the windows indexed by the record being processed. */
+  private indexedFrom = Infinity;
 
   protected constructor(options: TimeWindowCommonOptions<R>, defaultName: string) {
     if (!options || typeof options.aggregation?.add !== 'function') {
@@ -38,18 +40,32 @@ export abstract class BaseTimeWindow<R> implements WindowLogic<R> {
       this.onLate?.({ key, value, timestamp, watermark: before.wm });
       return { updated: [], expired: [], late: true };
     }
+    this.indexedFrom = Infinity;
     const updated = this.add(key, value, timestamp, store, before.wm);
-    const after = advanceWatermark(store, before, { maxTs: timestamp, wm: timestamp - this.grace });
-    const expired = after.wm > before.wm ? this.closeIndexed(store, takeClosedWindows(store, after.wm, before.wm), after.wm) : [];
+    const wm = Math.max(before.wm, timestamp - this.grace);
+    let nextClose = Math.min(before.nextClose, this.indexedFrom);
+    let expired: WindowEvent<R>[] = [];
+    if (wm > before.wm && wm >= nextClose) {
+      const taken = takeClosedWindows(store, wm, before.wm);
+      nextClose = taken.nextClose;
+      expired = this.closeIndexed(store, taken.closed, wm);
+    }
+    advanceWatermark(store, before, { maxTs: timestamp, wm, nextClose });
     return { updated, expired, late: false };
   }
 
   closeAll(store: StoreView): WindowEvent<R>[] {
-    const closed = takeClosedWindows(store, Infinity);
+    const { closed } = takeClosedWindows(store, Infinity);
     if (closed.length === 0) return [];
     const lastEnd = closed.reduce((m, w) => Math.max(m, w.end), -Infinity);
-    const wm = advanceWatermark(store, readWatermark(store), { wm: lastEnd }).wm;
+    const wm = advanceWatermark(store, readWatermark(store), { wm: lastEnd, nextClose: Infinity }).wm;
     return this.closeIndexed(store, closed, wm);
+  }
+
+  /** Adds a window to the close index; subclasses call it from {@link add} for every new window. */
+  protected index(store: StoreView, w: IndexedWindow): void {
+    indexWindow(store, w);
+    if (w.end < this.indexedFrom) this.indexedFrom = w.end;
   }
 
   /** Whether a record at `timestamp` belongs only to windows closed at watermark `wm`. */

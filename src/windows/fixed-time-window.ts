@@ -3,7 +3,7 @@ import type { StoreView } from '../state/base/state-store.ts';
 import { ConfigError } from '../errors.ts';
 import { BaseTimeWindow } from './base-time-window.ts';
 import type { TimeWindowCommonOptions, WindowEvent } from './window-types.ts';
-import { indexWindow, type IndexedWindow } from './window-watermark.ts';
+import type { IndexedWindow } from './window-watermark.ts';
 
 const WINDOW = 'w';
 
@@ -44,7 +44,7 @@ export abstract class FixedTimeWindow<R> extends BaseTimeWindow<R> {
       const end = start + this.size;
       if (end <= wm) continue; // this one closed already; a later overlapping window is still open
       const stored = store.get([WINDOW, key, start]);
-      if (stored === undefined) indexWindow(store, { end, key, start });
+      if (stored === undefined) this.index(store, { end, key, start });
       const acc = agg.add(stored === undefined ? agg.initial() : stored, value);
       store.set([WINDOW, key, start], acc);
       updated.push({ key, start, end, value: agg.result(acc) });

@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.ts';
 import { BaseTimeWindow } from './base-time-window.ts';
 import { parsePositiveDuration, type Duration } from './parse-duration.ts';
 import type { TimeWindowCommonOptions, WindowEvent } from './window-types.ts';
-import { indexWindow, unindexWindow, type IndexedWindow } from './window-watermark.ts';
+import { unindexWindow, type IndexedWindow } from './window-watermark.ts';
 
 const SESSIONS = 's';
 
@@ -72,7 +72,7 @@ export class SessionWindow<R = unknown> extends BaseTimeWindow<R> {
       end = Math.max(end, session.end);
     }
     store.set([SESSIONS, key, start], { end, acc } satisfies Session);
-    indexWindow(store, { end, key, start });
+    this.index(store, { end, key, start });
     return [{ key, start, end, value: agg.result(acc) }];
   }
 

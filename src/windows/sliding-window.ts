@@ -3,7 +3,7 @@ import type { StoreView } from '../state/base/state-store.ts';
 import { BaseTimeWindow } from './base-time-window.ts';
 import { parsePositiveDuration, type Duration } from './parse-duration.ts';
 import type { TimeWindowCommonOptions, WindowEvent } from './window-types.ts';
-import { indexWindow, type IndexedWindow } from './window-watermark.ts';
+import type { IndexedWindow } from './window-watermark.ts';
 
 const RECORDS = 'r';
 
@@ -42,7 +42,7 @@ export class SlidingWindow<R = unknown> extends BaseTimeWindow<R> {
   protected add(key: KeyPart, value: unknown, timestamp: number, store: StoreView, wm: number): WindowEvent<R>[] {
     const existing = store.get([RECORDS, key, timestamp]) as unknown[] | undefined;
     store.set([RECORDS, key, timestamp], existing ? [...existing, value] : [value]);
-    if (!existing) indexWindow(store, { end: timestamp + 1, key, start: timestamp - this.duration });
+    if (!existing) this.index(store, { end: timestamp + 1, key, start: timestamp - this.duration });
     const ends = [timestamp];
     for (const [k] of store.scan([RECORDS, key], { from: timestamp + 1 })) {
       const t = k[2] as number;

@@ -7,13 +7,19 @@ export interface Watermark {
   maxTs: number | undefined;
   /** Windows ending at or before this are closed; -Infinity before the first record. */
   wm: number;
+  /**
+   * No indexed window ends before this (a lower bound of the close index; Infinity when it is
+   * empty): while the watermark stays below it, nothing can close and the index is not scanned.
+   */
+  nextClose: number;
 }
 
 const META: KeyPart[] = ['m'];
 const INDEX = 'e';
 
 /**
- * Reads the watermark of a window store (`['m'] → [maxTs, wm]`).
+ * Reads the watermark of a window store (`['m'] → [maxTs, wm, nextClose]`). Stores written before
+ * `nextClose` existed read it as -Infinity, so their first advance scans the index once.
  *
  * @example
  * ```ts
@@ -21,25 +27,27 @@ const INDEX = 'e';
  * ```
  */
 export function readWatermark(store: StoreView): Watermark {
-  const stored = store.get(META) as [number, number] | undefined;
-  return stored ? { maxTs: stored[0], wm: stored[1] } : { maxTs: undefined, wm: -Infinity };
+  const stored = store.get(META) as [number, number, number?] | undefined;
+  return stored ? { maxTs: stored[0], wm: stored[1], nextClose: stored[2] ?? -Infinity } : { maxTs: undefined, wm: -Infinity, nextClose: Infinity };
 }
 
 /**
- * Raises the watermark to cover `maxTs` / `wm` (never lowers it) and stores it if it changed.
+ * Raises the watermark to cover `maxTs` / `wm` (never lowers either), sets `nextClose` if given,
+ * and stores the result if anything changed.
  *
  * @example
  * ```ts
  * const w = advanceWatermark(view, readWatermark(view), { maxTs: ts, wm: ts - grace });
  * ```
  */
-export function advanceWatermark(store: StoreView, current: Watermark, next: { maxTs?: number; wm?: number }): Watermark {
+export function advanceWatermark(store: StoreView, current: Watermark, next: { maxTs?: number; wm?: number; nextClose?: number }): Watermark {
   const maxTs = next.maxTs === undefined ? current.maxTs : Math.max(current.maxTs ?? -Infinity, next.maxTs);
   const wm = next.wm === undefined ? current.wm : Math.max(current.wm, next.wm);
-  if (maxTs !== current.maxTs || wm !== current.wm) {
-    store.set(META, [maxTs ?? wm, wm]);
+  const nextClose = next.nextClose ?? current.nextClose;
+  if (maxTs !== current.maxTs || wm !== current.wm || nextClose !== current.nextClose) {
+    store.set(META, [maxTs ?? wm, wm, nextClose]);
   }
-  return { maxTs, wm };
+  return { maxTs, wm, nextClose };
 }
 
 /** An entry of the close index: the window of `key` starting at `start` closes at `end`. */
@@ -50,7 +58,8 @@ export interface IndexedWindow {
 }
 
 /**
- * Adds a window to the close index (`['e', end, key, start]`), kept sorted by end time.
+ * Adds a window to the close index (`['e', end, key, start]`), kept sorted by end time. The caller
+ * keeps the watermark's `nextClose` at or below `w.end`.
  *
  * @example
  * ```ts
@@ -62,7 +71,7 @@ export function indexWindow(store: StoreView, w: IndexedWindow): void {
 }
 
 /**
- * Removes a window from the close index.
+ * Removes a window from the close index (`nextClose` stays a valid lower bound).
  *
  * @example
  * ```ts
@@ -73,6 +82,13 @@ export function unindexWindow(store: StoreView, w: IndexedWindow): void {
   store.delete([INDEX, w.end, w.key, w.start]);
 }
 
+/** What {@link takeClosedWindows} removed, and the end of the first window left in the index. */
+export interface ClosedWindows {
+  closed: IndexedWindow[];
+  /** End of the earliest window still indexed, or Infinity when none is. */
+  nextClose: number;
+}
+
 /**
  * Removes and returns the indexed windows with `from <= end <= upTo` (all when `upTo` is
  * Infinity), in end, key, start order. Pass the previous watermark as `from`: windows ending at or
@@ -80,16 +96,20 @@ export function unindexWindow(store: StoreView, w: IndexedWindow): void {
  *
  * @example
  * ```ts
- * for (const w of takeClosedWindows(view, newWatermark, oldWatermark)) emit(w);
+ * const { closed, nextClose } = takeClosedWindows(view, newWatermark, oldWatermark);
  * ```
  */
-export function takeClosedWindows(store: StoreView, upTo: number, from = -Infinity): IndexedWindow[] {
+export function takeClosedWindows(store: StoreView, upTo: number, from = -Infinity): ClosedWindows {
   const closed: IndexedWindow[] = [];
+  let nextClose = Infinity;
   for (const [key] of store.scan([INDEX], { from })) {
     const end = key[1] as number;
-    if (end > upTo) break;
+    if (end > upTo) {
+      nextClose = end;
+      break;
+    }
     closed.push({ end, key: key[2], start: key[3] as number });
   }
   for (const w of closed) unindexWindow(store, w);
-  return closed;
+  return { closed, nextClose };
 }
