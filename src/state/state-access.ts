@@ -12,7 +12,10 @@ import type { StoreView } from './base/state-store.ts';
  */
 export interface StateAccess {
   view(topic: string, partition: number, storeName: string): StoreView;
-  isProcessed(topic: string, partition: number, offset: number): boolean;
+  /** Whether store `storeName` of the partition already reflects input `offset` (a replay: skip it). */
+  isProcessed(topic: string, partition: number, offset: number, storeName: string): boolean;
   /** Whether the partition's state can be used now (it is assigned to this instance). */
   isAssigned(topic: string, partition: number): boolean;
+  /** The partitions of `topic` whose stores are open on this instance. */
+  assignedPartitions(topic: string): number[];
 }

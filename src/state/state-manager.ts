@@ -185,8 +185,15 @@ export class StateManager implements StateAccess {
     return this.autoAssign || this.assigned.has(tpKey(topic, partition));
   }
 
+  /** The partitions of `topic` whose stores are open. */
+  assignedPartitions(topic: string): number[] {
+    const partitions: number[] = [];
+    for (const entry of this.assigned.values()) if (entry.store.topic === topic) partitions.push(entry.store.partition);
+    return partitions;
+  }
+
   /** Whether the stored state already contains the effects of input `offset`. */
-  isProcessed(topic: string, partition: number, offset: number): boolean {
+  isProcessed(topic: string, partition: number, offset: number, _storeName?: string): boolean {
     const entry = this.assigned.get(tpKey(topic, partition));
     const stored = entry?.store.processedOffset();
     return stored !== undefined && offset <= stored;

@@ -60,7 +60,7 @@ export function statefulOperator(kind: 'apply' | 'update' | 'filter', fn: Statef
     const access = stateAccessOf(env);
     return (row, push) => {
       const { ctx } = row;
-      if (access.isProcessed(ctx.topic, ctx.partition, ctx.offset)) return;
+      if (access.isProcessed(ctx.topic, ctx.partition, ctx.offset, storeName)) return;
       const state = new KeyedState(access.view(ctx.topic, ctx.partition, storeName), stateKeyOf(ctx.key), ctx.timestamp);
       const result = fn(row.value, state, ctx);
       if (kind === 'apply') push({ value: result, ctx });

@@ -51,7 +51,7 @@ export function windowOperator(runner: WindowRunner<any>): StatefulFrameOperator
           next(row) {
             const { ctx } = row;
             try {
-              if (access.isProcessed(ctx.topic, ctx.partition, ctx.offset)) return;
+              if (access.isProcessed(ctx.topic, ctx.partition, ctx.offset, name)) return;
               const id = `${ctx.topic}[${ctx.partition}]`;
               if (!partitions.has(id)) partitions.set(id, { topic: ctx.topic, partition: ctx.partition });
               emit(runner.process(id, stateKeyOf(ctx.key), row.value, ctx.timestamp, access.view(ctx.topic, ctx.partition, name)), ctx);
