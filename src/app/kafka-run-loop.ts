@@ -79,7 +79,7 @@ export class KafkaRunLoop {
     // Ticks (idle window closing) run between batches, once a second.
     const ticker = setInterval(() => {
       if (this.stopping) return clearInterval(ticker);
-      this.current = this.current.then(() => this.tick()).catch(() => undefined);
+      this.current = this.current.then(() => this.assignment).then(() => this.tick()).catch(() => undefined);
     }, 1000);
     ticker.unref();
       await consumer.run({
@@ -143,6 +143,7 @@ export class KafkaRunLoop {
     }
     await this.send(result).catch((e: Error) => {
       if (!this.o.onProducerError?.(e)) this.failWith(new SluiceError(`producing idle-closed window results failed: ${e.message}`, { cause: e }));
+      else this.o.processor.delivered(result);
     });
   }
 
@@ -173,6 +174,7 @@ export class KafkaRunLoop {
       }
       this.o.stats.ignoredProducerErrors++;
       this.o.logger.warn({ err: e, topic: batch.topic, partition: batch.partition }, 'ignored a failed produce');
+      this.o.processor.delivered(result);
     }
     if (result.lastProcessedOffset >= 0) {
       resolveOffset(String(result.lastProcessedOffset));
@@ -202,10 +204,14 @@ export class KafkaRunLoop {
     }
   }
 
-  /** Outputs first, then the state changes that mark their inputs as processed (see BatchResult). */
+  /**
+   * Outputs first, then the state changes that mark their inputs as processed (see BatchResult);
+   * once both are acknowledged the processor's state commits its checkpoint.
+   */
   private async send(result: BatchResult): Promise<void> {
     await this.o.producer.sendRecords(result.produced);
     await this.o.producer.sendRecords(result.changelog);
+    this.o.processor.delivered(result);
   }
 
   private async commit(payload: EachBatchPayload | undefined): Promise<void> {

@@ -6,8 +6,8 @@ import type { BatchResult, InputBatch } from './processor.ts';
  * per-partition resources) plugs in. All are optional. `beforeBatch`/`afterBatch` are synchronous
  * (the batch is processed synchronously); `onAssign`/`onRevoke` may return a promise, which the run
  * loop awaits before the next batch of those partitions (assign) / before giving them up (revoke).
- * `afterBatch` sees the result before its records are produced; the run loop commits offsets only
- * after those records are acknowledged.
+ * `afterBatch` sees the result before its records are produced; `afterDelivery` runs once they are
+ * acknowledged, and the run loop commits offsets only after that.
  *
  * @example
  * ```ts
@@ -26,4 +26,9 @@ export interface ProcessingHooks {
   onRevoke?(partitions: TopicPartition[]): void | Promise<unknown>;
   /** After `processor.tick()` (idle window closing), before its records are produced. */
   afterTick?(result: BatchResult): void;
+  /**
+   * After the records of a batch or tick result (`produced`, then `changelog`) are acknowledged
+   * by the broker — where state is made durable; see `processor.delivered()`.
+   */
+  afterDelivery?(result: BatchResult): void;
 }

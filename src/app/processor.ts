@@ -185,6 +185,7 @@ export class Processor {
     const inputs = this.pipeline.inputs.get(topicName);
     if (!topic || !inputs) throw new TypeError(`no dataframe reads topic '${topicName}'`);
     for (const h of this.hooks) h.beforeBatch?.(topicName, partition);
+    const { state } = this.options;
     this.produced = [];
     let lastProcessedOffset = -1;
     let error: SluiceError | undefined;
@@ -215,6 +216,7 @@ export class Processor {
         offset: msg.offset,
       };
       const mark = this.produced.length;
+      const savepoint = state ? state.savepoint(topicName, partition) : 0;
       this.failure = undefined;
       this.skipRow = false;
       try {
@@ -224,12 +226,15 @@ export class Processor {
       } catch (e) {
         this.fail(e, { value, ctx }, 'timestampExtractor');
       }
-      if (this.failure) {
+      if (this.failure || this.skipRow) {
+        // a failed or skipped row leaves no trace: neither outputs nor state changes
         this.produced.length = mark;
+        state?.rollback(topicName, partition, savepoint);
+      }
+      if (this.failure) {
         error = this.failure;
         break;
       }
-      if (this.skipRow) this.produced.length = mark;
       lastProcessedOffset = msg.offset;
     }
     const result: BatchResult = { produced: this.produced, changelog: [], lastProcessedOffset, ...(error ? { error } : {}) };
@@ -264,6 +269,23 @@ export class Processor {
     this.produced = [];
     for (const h of this.hooks) h.afterTick?.(result);
     return result;
+  }
+
+  /**
+   * Tells hooks that the records of `result` (from {@link process} or {@link tick}) are
+   * acknowledged: state stores commit the checkpoint they prepared for it. Call it after a
+   * successful produce, before committing consumer offsets; never when the produce failed.
+   *
+   * @example
+   * ```ts
+   * const result = processor.process(batch);
+   * await producer.sendRecords(result.produced);
+   * await producer.sendRecords(result.changelog);
+   * processor.delivered(result);
+   * ```
+   */
+  delivered(result: BatchResult): void {
+    for (const h of this.hooks) h.afterDelivery?.(result);
   }
 
   /** Stops the compiled pipeline. */

@@ -18,4 +18,10 @@ export interface StateAccess {
   isAssigned(topic: string, partition: number): boolean;
   /** The partitions of `topic` whose stores are open on this instance. */
   assignedPartitions(topic: string): number[];
+  /** Records a record at event time `timestamp`; returns the partition's event time (for TTL). */
+  observe(topic: string, partition: number, timestamp: number): number;
+  /** A point to roll the partition's state back to before a row runs. */
+  savepoint(topic: string, partition: number): number;
+  /** Undoes the partition's state writes since `savepoint` (the row failed or was skipped). */
+  rollback(topic: string, partition: number, savepoint: number): void;
 }

@@ -64,8 +64,9 @@ export function registerFrameStores(dataframes: readonly StreamingDataFrame<any,
 
 /**
  * The Processor hooks of a {@link StateManager}: open (and recover) stores on assignment, close
- * them on revocation, and after each batch put its changelog records in `result.changelog` and
- * commit the state with the batch's last offset.
+ * them on revocation, after each batch (or tick) prepare its checkpoint and put the changelog
+ * records in `result.changelog`, and once those records are delivered commit the state with the
+ * batch's last offset.
  *
  * @example
  * ```ts
@@ -73,12 +74,11 @@ export function registerFrameStores(dataframes: readonly StreamingDataFrame<any,
  * ```
  */
 export function stateHooks(manager: StateManager, reader?: ChangelogReader): ProcessingHooks {
-  const checkpoint = (result: BatchResult): void => {
+  const prepare = (result: BatchResult): void => {
     const now = Date.now();
     for (const r of manager.prepareCheckpoint()) {
       result.changelog.push({ topic: r.topic, partition: r.partition, key: r.key, value: r.value, headers: r.headers, timestamp: now });
     }
-    manager.commitCheckpoint();
   };
   return {
     onAssign: async (partitions) => {
@@ -90,8 +90,9 @@ export function stateHooks(manager: StateManager, reader?: ChangelogReader): Pro
     afterBatch: (batch, result) => {
       if (!manager.isStateful(batch.topic)) return;
       if (result.lastProcessedOffset >= 0) manager.markProcessed(batch.topic, batch.partition, result.lastProcessedOffset);
-      checkpoint(result);
+      prepare(result);
     },
-    afterTick: checkpoint,
+    afterTick: prepare,
+    afterDelivery: () => manager.commitCheckpoint(),
   };
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from '../logger.ts';
-import { KeyedState } from './base/keyed-state.ts';
+import { KeyedState, sweepExpired } from './base/keyed-state.ts';
 import { assertStoreName } from './base/store-meta.ts';
 import type { State } from './base/state.ts';
 import type { PartitionTransaction, StateStore, StoreView } from './base/state-store.ts';
@@ -45,11 +45,18 @@ export interface ChangelogTopicSpec {
 }
 
 interface Assigned {
-  store: StateStore;
+  readonly store: StateStore;
+  /** The stores registered for the partition's topic. */
+  readonly storeNames: readonly string[];
   tx: PartitionTransaction | undefined;
+  /** The last input offset processed in the current checkpoint. */
   lastOffset: number | undefined;
-  /** Changelog records of the prepared commit, per store name: how many. */
+  /** Per store: the last input offset whose effects it holds (cache of the stored marks). */
+  readonly processed: Map<string, number | undefined>;
+  /** Changelog records of the prepared checkpoint. */
   pending: ChangelogRecord[] | undefined;
+  /** Event time of the partition: the largest record timestamp seen since the store was opened. */
+  streamTime: number;
 }
 
 const tpKey = (topic: string, partition: number): string => `${topic}[${partition}]`;
@@ -59,11 +66,13 @@ const tpKey = (topic: string, partition: number): string => `${topic}[${partitio
  * rebuilds them from their changelogs), gives each batch one transaction per partition, and
  * commits state with the checkpoint.
  *
- * Checkpoint contract, in this order: `prepareCheckpoint()` returns the changelog records to
- * produce; the app produces them and its outputs, commits the consumer offsets, then calls
- * `commitCheckpoint(lastOffsets)` with the last changelog offset written per changelog
- * topic-partition. A crash between the two steps leaves the store behind its changelog, so the
- * next assignment rebuilds it — state and offsets never disagree.
+ * Checkpoint contract, in this order: `prepareCheckpoint()` freezes the batch's state changes
+ * and returns the changelog records to produce; the app produces its outputs, then those records,
+ * and only once both are acknowledged calls `commitCheckpoint()`, which makes the state durable
+ * with the batch's last input offset per store; consumer offsets are committed after that. A
+ * crash before `commitCheckpoint()` leaves the store behind its changelog (the next assignment
+ * rebuilds it); a crash after it leaves input offsets uncommitted whose effects the store already
+ * holds, so their replay is skipped ({@link isProcessed}) — each input changes state once.
  *
  * @example
  * ```ts
@@ -73,6 +82,7 @@ const tpKey = (topic: string, partition: number): string => `${topic}[${partitio
  * manager.state('orders', 0, 'user-1', ts).set('total', 1);
  * manager.markProcessed('orders', 0, 41);
  * const records = manager.prepareCheckpoint();
+ * // produce the outputs, then `records`; once acknowledged:
  * manager.commitCheckpoint();
  * ```
  */
@@ -87,6 +97,8 @@ export class StateManager implements StateAccess {
   private readonly assigned = new Map<string, Assigned>();
   /** Next changelog offset per changelog topic-partition, learned at assignment, advanced per checkpoint. */
   private readonly changelogNext = new Map<string, number>();
+  /** The entry of the partition looked up last (rows of a batch all ask for the same one). */
+  private recent: { topic: string; partition: number; entry: Assigned | undefined } | undefined;
 
   constructor(options: StateManagerOptions) {
     if (typeof options?.consumerGroup !== 'string' || options.consumerGroup.length === 0) {
@@ -127,9 +139,17 @@ export class StateManager implements StateAccess {
   async assign(topic: string, partition: number, reader?: ChangelogReader): Promise<void> {
     if (!this.isStateful(topic) || this.assigned.has(tpKey(topic, partition))) return;
     const store = this.openStore(topic, partition);
-    this.assigned.set(tpKey(topic, partition), { store, tx: undefined, lastOffset: undefined, pending: undefined });
-    if (!this.changelog || !reader) return;
-    const rebuilt: Array<number | undefined> = [];
+    try {
+      if (this.changelog && reader) await this.recover(store, reader);
+    } catch (e) {
+      await store.close().catch(() => undefined);
+      throw e;
+    }
+    this.setEntry(topic, partition, this.newEntry(store));
+  }
+
+  private async recover(store: StateStore, reader: ChangelogReader): Promise<void> {
+    const { topic, partition } = store;
     for (const storeName of this.stores.get(topic) ?? []) {
       const changelogTopic = changelogTopicName(this.consumerGroup, topic, storeName);
       const { low, high } = await reader.watermarks(changelogTopic, partition);
@@ -138,13 +158,7 @@ export class StateManager implements StateAccess {
       if (!recovery.isNeeded(high)) continue;
       this.logger?.info({ topic, partition, storeName, changelogTopic, low, high }, 'recovering state from changelog');
       const result = await recovery.recover({ endOffset: high, startOffset: low, read: () => reader.read(changelogTopic, partition, high) });
-      this.logger?.info({ topic, partition, storeName, applied: result.applied }, 'state recovered');
-      rebuilt.push(result.sourceOffset);
-    }
-    if (rebuilt.length > 1) {
-      // every rebuilt store reflects its own changelog: only the smallest source offset is safe
-      const known = rebuilt.every((o) => o !== undefined);
-      store.begin().commit({ processedOffset: known ? Math.min(...(rebuilt as number[])) : null });
+      this.logger?.info({ topic, partition, storeName, applied: result.applied, processedOffset: result.sourceOffset }, 'state recovered');
     }
   }
 
@@ -153,7 +167,7 @@ export class StateManager implements StateAccess {
     const entry = this.assigned.get(tpKey(topic, partition));
     if (!entry) return;
     entry.tx?.abort();
-    this.assigned.delete(tpKey(topic, partition));
+    this.setEntry(topic, partition, undefined);
     await entry.store.close();
   }
 
@@ -175,14 +189,21 @@ export class StateManager implements StateAccess {
     return this.transaction(topic, partition).view(storeName);
   }
 
-  /** The {@link State} of message `key` in `storeName` (default `default`), at event time `timestamp`. */
+  /** The {@link State} of message `key` in `storeName` (default `default`), for a record at `timestamp`. */
   state(topic: string, partition: number, key: unknown, timestamp: number, storeName = 'default'): State {
-    return new KeyedState(this.transaction(topic, partition).view(storeName), stateKeyOf(key), timestamp);
+    return new KeyedState(this.transaction(topic, partition).view(storeName), stateKeyOf(key), this.observe(topic, partition, timestamp));
+  }
+
+  /** Records that a record at event time `timestamp` arrived and returns the partition's event time. */
+  observe(topic: string, partition: number, timestamp: number): number {
+    const entry = this.entry(topic, partition);
+    if (timestamp > entry.streamTime) entry.streamTime = timestamp;
+    return entry.streamTime;
   }
 
   /** Whether the partition's store is open (or would be opened on use, with `autoAssign`). */
   isAssigned(topic: string, partition: number): boolean {
-    return this.autoAssign || this.assigned.has(tpKey(topic, partition));
+    return this.autoAssign || this.lookup(topic, partition) !== undefined;
   }
 
   /** The partitions of `topic` whose stores are open. */
@@ -192,24 +213,37 @@ export class StateManager implements StateAccess {
     return partitions;
   }
 
-  /** Whether the stored state already contains the effects of input `offset`. */
-  isProcessed(topic: string, partition: number, offset: number, _storeName?: string): boolean {
-    const entry = this.assigned.get(tpKey(topic, partition));
-    const stored = entry?.store.processedOffset();
+  /** Whether store `storeName` of the partition already holds the effects of input `offset`. */
+  isProcessed(topic: string, partition: number, offset: number, storeName: string): boolean {
+    const stored = this.lookup(topic, partition)?.processed.get(storeName);
     return stored !== undefined && offset <= stored;
   }
 
   /** Records that input `offset` of the partition has been processed in this checkpoint. */
   markProcessed(topic: string, partition: number, offset: number): void {
-    const entry = this.assigned.get(tpKey(topic, partition));
+    const entry = this.lookup(topic, partition);
     if (entry) entry.lastOffset = Math.max(entry.lastOffset ?? -1, offset);
   }
 
-  /** Freezes the checkpoint's state changes and returns the changelog records to produce. */
+  /** A point to {@link rollback} the partition's state to: the writes made after it can be undone. */
+  savepoint(topic: string, partition: number): number {
+    return this.lookup(topic, partition)?.tx?.savepoint() ?? 0;
+  }
+
+  /** Undoes the partition's state writes made after `savepoint` (those of a row that failed). */
+  rollback(topic: string, partition: number, savepoint: number): void {
+    this.lookup(topic, partition)?.tx?.rollbackTo(savepoint);
+  }
+
+  /**
+   * Freezes the checkpoint's state changes — after deleting the entries whose TTL expired at the
+   * partition's event time — and returns the changelog records to produce.
+   */
   prepareCheckpoint(): ChangelogRecord[] {
     const all: ChangelogRecord[] = [];
-    for (const [, entry] of this.assigned) {
+    for (const entry of this.assigned.values()) {
       if (entry.pending || !entry.tx) continue;
+      for (const storeName of entry.storeNames) sweepExpired(entry.tx.view(storeName), entry.streamTime);
       const { store } = entry;
       entry.pending = this.changelog
         ? changelogRecords(entry.tx.changes(), { consumerGroup: this.consumerGroup, topic: store.topic, partition: store.partition, sourceOffset: entry.lastOffset ?? -1 })
@@ -243,7 +277,7 @@ export class StateManager implements StateAccess {
    * of the last record produced to it for the partition (from the produce responses).
    */
   commitCheckpoint(changelogOffsets: (changelogTopic: string, partition: number) => number | undefined = this.predictedOffsets()): void {
-    for (const [, entry] of this.assigned) {
+    for (const entry of this.assigned.values()) {
       if (!entry.tx && entry.lastOffset === undefined) {
         entry.pending = undefined;
         continue;
@@ -251,11 +285,17 @@ export class StateManager implements StateAccess {
       const { store } = entry;
       entry.tx ??= store.begin();
       const offsets: Record<string, number> = {};
-      for (const storeName of this.stores.get(store.topic) ?? []) {
+      const processedOffsets: Record<string, number> = {};
+      for (const storeName of entry.storeNames) {
         const offset = changelogOffsets(changelogTopicName(this.consumerGroup, store.topic, storeName), store.partition);
         if (offset !== undefined) offsets[storeName] = offset;
+        if (entry.lastOffset === undefined) continue;
+        // a store rebuilt ahead of the committed input offset keeps its own (higher) mark
+        const processed = Math.max(entry.processed.get(storeName) ?? -1, entry.lastOffset);
+        processedOffsets[storeName] = processed;
+        entry.processed.set(storeName, processed);
       }
-      entry.tx.commit({ ...(entry.lastOffset === undefined ? {} : { processedOffset: entry.lastOffset }), changelogOffsets: offsets });
+      entry.tx.commit({ processedOffsets, changelogOffsets: offsets });
       entry.tx = undefined;
       entry.pending = undefined;
       entry.lastOffset = undefined;
@@ -269,13 +309,35 @@ export class StateManager implements StateAccess {
       this.assigned.delete(tp);
       await entry.store.close();
     }
+    this.recent = undefined;
+  }
+
+  /** The open entry of a partition, remembering the last one asked for (the hot path). */
+  private lookup(topic: string, partition: number): Assigned | undefined {
+    const recent = this.recent;
+    if (recent !== undefined && recent.partition === partition && recent.topic === topic) return recent.entry;
+    const entry = this.assigned.get(tpKey(topic, partition));
+    this.recent = { topic, partition, entry };
+    return entry;
+  }
+
+  private setEntry(topic: string, partition: number, entry: Assigned | undefined): void {
+    if (entry) this.assigned.set(tpKey(topic, partition), entry);
+    else this.assigned.delete(tpKey(topic, partition));
+    this.recent = undefined;
+  }
+
+  private newEntry(store: StateStore): Assigned {
+    const storeNames = [...(this.stores.get(store.topic) ?? [])];
+    const processed = new Map(storeNames.map((name) => [name, store.processedOffset(name)]));
+    return { store, storeNames, tx: undefined, lastOffset: undefined, processed, pending: undefined, streamTime: -Infinity };
   }
 
   private entry(topic: string, partition: number): Assigned {
-    let entry = this.assigned.get(tpKey(topic, partition));
+    let entry = this.lookup(topic, partition);
     if (!entry && this.autoAssign) {
-      entry = { store: this.openStore(topic, partition), tx: undefined, lastOffset: undefined, pending: undefined };
-      this.assigned.set(tpKey(topic, partition), entry);
+      entry = this.newEntry(this.openStore(topic, partition));
+      this.setEntry(topic, partition, entry);
     }
     if (!entry) throw new StateError(`No state store is open for ${tpKey(topic, partition)}; the partition is not assigned to this app (or no stateful step uses it).`);
     return entry;

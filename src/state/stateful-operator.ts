@@ -61,7 +61,8 @@ export function statefulOperator(kind: 'apply' | 'update' | 'filter', fn: Statef
     return (row, push) => {
       const { ctx } = row;
       if (access.isProcessed(ctx.topic, ctx.partition, ctx.offset, storeName)) return;
-      const state = new KeyedState(access.view(ctx.topic, ctx.partition, storeName), stateKeyOf(ctx.key), ctx.timestamp);
+      const streamTime = access.observe(ctx.topic, ctx.partition, ctx.timestamp);
+      const state = new KeyedState(access.view(ctx.topic, ctx.partition, storeName), stateKeyOf(ctx.key), streamTime);
       const result = fn(row.value, state, ctx);
       if (kind === 'apply') push({ value: result, ctx });
       else if (kind === 'update' || result) push(row);

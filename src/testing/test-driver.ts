@@ -76,6 +76,7 @@ export class TestDriver {
     const result = this.processor.tick();
     if (result.error) throw result.error;
     for (const record of [...result.produced, ...result.changelog]) this.append(record);
+    this.processor.delivered(result);
   }
 
   /** Names of the topics the app reads. */
@@ -138,6 +139,7 @@ export class TestDriver {
       const result = this.processor.process({ topic: record.topic, partition, messages: [{ ...stored }] });
       if (result.error) throw result.error;
       queue.push(...result.produced, ...result.changelog);
+      this.processor.delivered(result);
     }
   }
 }

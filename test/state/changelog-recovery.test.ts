@@ -56,12 +56,12 @@ describe('changelog', () => {
       write(tx.view('default'));
       const msgs = changelogOf(changelogRecords(tx.changes(), { ...source, sourceOffset: 100 + i }), log.length);
       log.push(...msgs);
-      tx.commit({ processedOffset: 100 + i, changelogOffsets: { default: log.length - 1 } });
+      tx.commit({ processedOffsets: { default: 100 + i }, changelogOffsets: { default: log.length - 1 } });
     });
     await store.destroy();
 
     const fresh = new LmdbStateStore(opts);
-    expect(fresh.processedOffset()).toBeUndefined();
+    expect(fresh.processedOffset('default')).toBeUndefined();
     const recovery = new ChangelogRecovery({ store: fresh, storeName: 'default', progress: false });
     expect(recovery.isNeeded(log.length)).toBe(true);
     const result = await recovery.recover({ endOffset: log.length, read: () => batches(log, 2) });
@@ -69,7 +69,7 @@ describe('changelog', () => {
     const tx = fresh.begin();
     expect([...tx.view('default').scan([])]).toEqual([[['u1', 'total'], [25]], [['u2', 'total'], [4]]]);
     tx.abort();
-    expect(fresh.processedOffset()).toBe(102);
+    expect(fresh.processedOffset('default')).toBe(102);
     expect(fresh.changelogOffset('default')).toBe(5);
 
     // A second recovery at the same end offset reads nothing.
@@ -99,10 +99,10 @@ describe('changelog', () => {
     const store = new InMemoryStateStore({ topic: 'orders', partition: 0 });
     const tx = store.begin();
     tx.view('default').set(['k'], [1]);
-    tx.commit({ processedOffset: 700, changelogOffsets: { default: 40 } });
+    tx.commit({ processedOffsets: { default: 700 }, changelogOffsets: { default: 40 } });
     const result = await new ChangelogRecovery({ store, storeName: 'default' }).recover({ endOffset: 0, read: () => batches([], 1) });
     expect(result).toEqual({ skipped: false, applied: 0 });
-    expect(store.processedOffset()).toBeUndefined();
+    expect(store.processedOffset('default')).toBeUndefined();
     expect(store.changelogOffset('default')).toBeUndefined();
   });
 });

@@ -52,7 +52,7 @@ describe('KafkaChangelogReader', () => {
     await second.assign('orders', 1, reader);
     expect(second.state('orders', 1, 'p1', 0).get('n')).toBe(5);
     expect(second.state('orders', 1, 'p2', 0).get('n')).toBe(4);
-    expect(second.isProcessed('orders', 1, 2)).toBe(true);
+    expect(second.isProcessed('orders', 1, 2, 'default')).toBe(true);
     expect(second.store('orders', 1).changelogOffset('default')).toBe(1);
     await second.close();
   });

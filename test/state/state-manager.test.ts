@@ -2,41 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChangelogMessage } from '../../src/state/changelog/changelog-recovery.ts';
-import type { ChangelogRecord } from '../../src/state/changelog/changelog-topic.ts';
-import { StateManager, type ChangelogReader } from '../../src/state/state-manager.ts';
+import { StateManager } from '../../src/state/state-manager.ts';
+import { FakeChangelog } from './fake-changelog.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-/** An in-memory stand-in for changelog topics: appends produced records, reads them back. */
-class FakeChangelog implements ChangelogReader {
-  readonly logs = new Map<string, ChangelogMessage[]>();
-  reads = 0;
-
-  produce(records: ChangelogRecord[]): (topic: string, partition: number) => number | undefined {
-    const last = new Map<string, number>();
-    for (const r of records) {
-      const id = `${r.topic}[${r.partition}]`;
-      const log = this.logs.get(id) ?? [];
-      log.push({ offset: log.length, key: r.key, value: r.value, headers: r.headers });
-      this.logs.set(id, log);
-      last.set(id, log.length - 1);
-    }
-    return (topic, partition) => last.get(`${topic}[${partition}]`);
-  }
-
-  async watermarks(topic: string, partition: number) {
-    return { low: 0, high: this.logs.get(`${topic}[${partition}]`)?.length ?? 0 };
-  }
-
-  async *read(topic: string, partition: number, endOffset: number) {
-    this.reads++;
-    yield (this.logs.get(`${topic}[${partition}]`) ?? []).filter((m) => m.offset < endOffset);
-  }
-}
 
 describe('StateManager', () => {
   it('checkpoints state with changelog records and rebuilds a deleted store on reassignment', async () => {
@@ -64,8 +36,8 @@ describe('StateManager', () => {
     ]);
     expect(() => first.transaction('orders', 1)).toThrow(/commitCheckpoint/);
     first.commitCheckpoint(changelog.produce(records));
-    expect(first.isProcessed('orders', 1, 2)).toBe(true);
-    expect(first.isProcessed('orders', 1, 3)).toBe(false);
+    expect(first.isProcessed('orders', 1, 2, 'default')).toBe(true);
+    expect(first.isProcessed('orders', 1, 3, 'default')).toBe(false);
     await first.close();
 
     // Same directory: the store is current, the changelog is not read.
@@ -82,7 +54,7 @@ describe('StateManager', () => {
     expect(changelog.reads).toBe(1);
     expect(third.state('orders', 1, 'p1', 2000).get('revenue')).toBe(17);
     expect(third.state('orders', 1, 'p2', 2000).get('revenue')).toBe(5);
-    expect(third.isProcessed('orders', 1, 2)).toBe(true);
+    expect(third.isProcessed('orders', 1, 2, 'default')).toBe(true);
     await third.close();
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KeyedState } from '../../src/state/base/keyed-state.ts';
+import { KeyedState, sweepExpired } from '../../src/state/base/keyed-state.ts';
 import type { StateStore } from '../../src/state/base/state-store.ts';
 import { StateError } from '../../src/state/base/state-error.ts';
 import { LmdbStateStore } from '../../src/state/lmdb/lmdb-state-store.ts';
@@ -37,14 +37,14 @@ for (const [kind, make] of Object.entries(factories)) {
       const tx = store.begin();
       tx.view('default').set(['u1', 'total'], 5);
       expect(tx.view('default').get(['u1', 'total'])).toBe(5);
-      const reader = (store as StateStore).processedOffset();
+      const reader = (store as StateStore).processedOffset('default');
       expect(reader).toBeUndefined();
-      tx.commit({ processedOffset: 9 });
+      tx.commit({ processedOffsets: { default: 9  }});
       const tx2 = store.begin();
       expect(tx2.view('default').get(['u1', 'total'])).toBe(5);
       expect(tx2.view('default').has(['u1', 'nope'])).toBe(false);
       tx2.abort();
-      expect(store.processedOffset()).toBe(9);
+      expect(store.processedOffset('default')).toBe(9);
     });
 
     it('discards writes of an aborted transaction', () => {
@@ -121,9 +121,62 @@ for (const [kind, make] of Object.entries(factories)) {
       expect(at1500.has('visits')).toBe(false);
       expect(at1500.get('visits', -1)).toBe(-1);
       expect(at1500.get('name')).toBe('Ann');
-      expect(tx2.changes()).toEqual([{ storeName: 'default', key: ['u1', 'visits'], value: undefined }]);
+      expect(tx2.changes()).toEqual([
+        { storeName: 'default', key: [0, 1500, 'u1', 'visits'], value: undefined },
+        { storeName: 'default', key: ['u1', 'visits'], value: undefined },
+      ]);
       expect(() => at1500.set('x', undefined)).toThrow(/state.delete/);
       tx2.commit();
+    });
+
+    it('sweepExpired deletes expired entries of keys that are never read again, and skips overwritten ones', () => {
+      const store = open();
+      const tx = store.begin();
+      const view = tx.view('default');
+      new KeyedState(view, 'gone', 1000).set('cart', ['a'], { ttl: '1s' });
+      new KeyedState(view, 'later', 1000).set('cart', ['b'], { ttl: 5000 });
+      const renewed = new KeyedState(view, 'renewed', 1000);
+      renewed.set('cart', ['c'], { ttl: 500 });
+      new KeyedState(view, 'renewed', 1400).set('cart', ['d'], { ttl: 500 }); // now expires at 1900
+      new KeyedState(view, 'plain', 1000).set('cart', ['e']);
+      expect(() => new KeyedState(view, 'x', 0).set('cart', 1, { ttl: 0 })).toThrow('State "cart" got ttl 0');
+      expect(() => new KeyedState(view, 'x', 0).set('cart', 1, { ttl: '5 minutes' })).toThrow('State "cart" got ttl "5 minutes"');
+      tx.commit();
+
+      const tx2 = store.begin();
+      expect(sweepExpired(tx2.view('default'), 2000)).toBe(2);
+      expect(tx2.changes().filter((c) => typeof c.key[0] === 'string')).toEqual([
+        { storeName: 'default', key: ['gone', 'cart'], value: undefined },
+        { storeName: 'default', key: ['renewed', 'cart'], value: undefined },
+      ]);
+      tx2.commit();
+      const tx3 = store.begin();
+      const left = [...tx3.view('default').scan([])].map(([k, v]) => [k, v]);
+      expect(left).toEqual([
+        [[0, 6000, 'later', 'cart'], 1],
+        [['later', 'cart'], [['b'], 6000]],
+        [['plain', 'cart'], [['e']]],
+      ]);
+      tx3.abort();
+    });
+
+    it('a savepoint rolls back the writes made after it, keeping earlier ones', () => {
+      const store = open();
+      const tx = store.begin();
+      const view = tx.view('default');
+      view.set(['a'], 1);
+      view.set(['b'], 1);
+      const savepoint = tx.savepoint();
+      view.set(['a'], 2);
+      view.set(['c'], 3);
+      view.delete(['b']);
+      tx.rollbackTo(savepoint);
+      expect([...view.scan([])]).toEqual([[['a'], 1], [['b'], 1]]);
+      expect(tx.changes().map((c) => [c.key, c.value])).toEqual([[['a'], 1], [['b'], 1]]);
+      tx.commit();
+      const tx2 = store.begin();
+      expect([tx2.view('default').get(['a']), tx2.view('default').get(['c'])]).toEqual([1, undefined]);
+      tx2.abort();
     });
   });
 }
@@ -137,12 +190,12 @@ describe('LmdbStateStore durability', () => {
     expect(first.path).toBe(join(dir, 'g', 'orders', '3'));
     const tx = first.begin();
     tx.view('default').set(['u1', 'total'], { sum: 12.5, items: ['a', 'b'] });
-    tx.commit({ processedOffset: 41, changelogOffsets: { default: 6 } });
+    tx.commit({ processedOffsets: { default: 41 }, changelogOffsets: { default: 6 } });
     await first.close();
 
     const second = new LmdbStateStore(opts);
     stores.push(second);
-    expect(second.processedOffset()).toBe(41);
+    expect(second.processedOffset('default')).toBe(41);
     expect(second.changelogOffset('default')).toBe(6);
     const tx2 = second.begin();
     expect(tx2.view('default').get(['u1', 'total'])).toEqual({ sum: 12.5, items: ['a', 'b'] });

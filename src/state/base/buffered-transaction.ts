@@ -2,7 +2,7 @@ import { decodeKey, encodeKey, prefixEnd, type KeyPart, type StoreKey } from './
 import { PendingWrites } from './pending-writes.ts';
 import { StateError } from './state-error.ts';
 import type { StoreBackend } from './store-backend.ts';
-import { assertStoreName, changelogOffsetKey, PROCESSED_OFFSET_KEY } from './store-meta.ts';
+import { assertStoreName, changelogOffsetKey, processedOffsetKey } from './store-meta.ts';
 import type { CommitMarks, PartitionTransaction, ScanRange, StateChange, StoreView } from './state-store.ts';
 
 /**
@@ -14,7 +14,7 @@ import type { CommitMarks, PartitionTransaction, ScanRange, StateChange, StoreVi
  * ```ts
  * const tx = new BufferedTransaction(backend, 'orders[0]');
  * tx.view('default').set(['k'], 1);
- * tx.commit({ processedOffset: 7 });
+ * tx.commit({ processedOffsets: { default: 7 } });
  * ```
  */
 export class BufferedTransaction implements PartitionTransaction {
@@ -45,7 +45,9 @@ export class BufferedTransaction implements PartitionTransaction {
   commit(marks: CommitMarks = {}): void {
     this.assertOpen();
     const entries: Array<readonly [Buffer, unknown]> = this.pending.all().map((w) => [w.bytes, w.value] as const);
-    if (marks.processedOffset !== undefined) entries.push([PROCESSED_OFFSET_KEY, marks.processedOffset ?? undefined]);
+    for (const [storeName, offset] of Object.entries(marks.processedOffsets ?? {})) {
+      entries.push([processedOffsetKey(storeName), offset ?? undefined]);
+    }
     for (const [storeName, offset] of Object.entries(marks.changelogOffsets ?? {})) {
       entries.push([changelogOffsetKey(storeName), offset]);
     }
@@ -55,6 +57,15 @@ export class BufferedTransaction implements PartitionTransaction {
 
   abort(): void {
     if (!this.done) this.end();
+  }
+
+  savepoint(): number {
+    return this.pending.savepoint();
+  }
+
+  rollbackTo(savepoint: number): void {
+    this.assertOpen();
+    this.pending.rollbackTo(savepoint);
   }
 
   private end(): void {

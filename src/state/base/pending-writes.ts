@@ -32,6 +32,13 @@ class Bucket {
     }
   }
 
+  remove(id: string): void {
+    const i = this.keys.lastIndexOf(id);
+    if (i < 0) return;
+    this.keys.splice(i, 1);
+    this.version++;
+  }
+
   ensureSorted(): void {
     if (!this.sorted) {
       this.keys.sort();
@@ -54,6 +61,8 @@ class Bucket {
 export class PendingWrites {
   private readonly writes = new Map<string, BufferedWrite>();
   private readonly buckets = new Map<string, Bucket>();
+  /** Undo log, three slots per write: id, the bucket id of a new key (or null), the replaced value. */
+  private readonly undo: unknown[] = [];
 
   get size(): number {
     return this.writes.size;
@@ -67,9 +76,11 @@ export class PendingWrites {
   set(id: string, bucketId: string, write: BufferedWrite): void {
     const existing = this.writes.get(id);
     if (existing) {
+      this.undo.push(id, null, existing.value);
       existing.value = write.value;
       return;
     }
+    this.undo.push(id, bucketId, undefined);
     this.writes.set(id, write);
     let bucket = this.buckets.get(bucketId);
     if (!bucket) this.buckets.set(bucketId, (bucket = new Bucket()));
@@ -122,9 +133,31 @@ export class PendingWrites {
     return out;
   }
 
+  /** A point to {@link rollbackTo}: the writes made after it can be undone. */
+  savepoint(): number {
+    return this.undo.length;
+  }
+
+  /** Undoes every write made after `savepoint`, newest first. */
+  rollbackTo(savepoint: number): void {
+    const { undo } = this;
+    while (undo.length > savepoint) {
+      const value = undo.pop();
+      const bucketId = undo.pop() as string | null;
+      const id = undo.pop() as string;
+      if (bucketId === null) {
+        this.writes.get(id)!.value = value;
+        continue;
+      }
+      this.writes.delete(id);
+      this.buckets.get(bucketId)?.remove(id);
+    }
+  }
+
   clear(): void {
     this.writes.clear();
     this.buckets.clear();
+    this.undo.length = 0;
   }
 }
 

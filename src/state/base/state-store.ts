@@ -35,10 +35,17 @@ export interface StateChange {
   readonly value: unknown;
 }
 
-/** What a commit records besides the changes, in the same atomic write. */
+/**
+ * What a commit records besides the changes, in the same atomic write.
+ *
+ * @example
+ * ```ts
+ * tx.commit({ processedOffsets: { default: 41 }, changelogOffsets: { default: 6 } });
+ * ```
+ */
 export interface CommitMarks {
-  /** The last input offset of the source partition whose effects the commit contains; null forgets it. */
-  processedOffset?: number | null;
+  /** Per store name: the last input offset of the source partition whose effects the store holds; null forgets it. */
+  processedOffsets?: Readonly<Record<string, number | null>>;
   /** Per store name: the changelog offset of the last change this commit contains. */
   changelogOffsets?: Readonly<Record<string, number>>;
 }
@@ -52,7 +59,7 @@ export interface CommitMarks {
  * const tx = store.begin();
  * tx.view('default').set(['k', 'count'], 1);
  * const changes = tx.changes();        // produce these to the changelog first
- * tx.commit({ processedOffset: 41 });  // then make them durable with the offset
+ * tx.commit({ processedOffsets: { default: 41 } });  // then make them durable with the offset
  * ```
  */
 export interface PartitionTransaction {
@@ -66,6 +73,10 @@ export interface PartitionTransaction {
   commit(marks?: CommitMarks): void;
   /** Drops the buffered writes. */
   abort(): void;
+  /** A point to roll back to: the writes made after it can be undone (e.g. those of a failed row). */
+  savepoint(): number;
+  /** Undoes the writes made after `savepoint`; the transaction stays open. */
+  rollbackTo(savepoint: number): void;
 }
 
 /**
@@ -77,19 +88,19 @@ export interface PartitionTransaction {
  * const store = new InMemoryStateStore({ topic: 'orders', partition: 0 });
  * const tx = store.begin();
  * tx.view('default').set(['user-1', 'total'], 10);
- * tx.commit({ processedOffset: 0 });
- * store.processedOffset(); // 0
+ * tx.commit({ processedOffsets: { default: 0 } });
+ * store.processedOffset('default'); // 0
  * ```
  */
 export interface StateStore {
   readonly topic: string;
   readonly partition: number;
   begin(): PartitionTransaction;
-  /** The last input offset whose effects are stored, or undefined if none. */
-  processedOffset(): number | undefined;
+  /** The last input offset whose effects store `storeName` holds, or undefined if none. */
+  processedOffset(storeName: string): number | undefined;
   /** The changelog offset of the last change stored for `storeName`, or undefined. */
   changelogOffset(storeName: string): number | undefined;
-  /** Deletes every entry of `storeName` and its changelog offset (before a rebuild). */
+  /** Deletes every entry of `storeName`, its processed and its changelog offset (before a rebuild). */
   clear(storeName: string): void;
   close(): Promise<void>;
 }

@@ -1,10 +1,20 @@
-/** Options of {@link State.set}. */
+import type { Duration } from '../../windows/parse-duration.ts';
+
+/**
+ * Options of {@link State.set}.
+ *
+ * @example
+ * ```ts
+ * state.set('cart', items, { ttl: '30m' });
+ * ```
+ */
 export interface SetOptions {
   /**
-   * Time to live in ms of EVENT time: the entry reads as absent once a message with a timestamp
-   * at or after `timestamp + ttl` is processed, and is deleted then.
+   * Time to live in EVENT time (ms or a duration such as `'30m'`): the entry reads as absent once
+   * the partition's event time (the largest record timestamp seen) reaches `now + ttl`, and is
+   * deleted at the next checkpoint even if its key never comes back.
    */
-  ttl?: number;
+  ttl?: Duration;
 }
 
 /**

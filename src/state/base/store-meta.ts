@@ -4,8 +4,17 @@ import { StateError } from './state-error.ts';
 /** Name of the reserved store holding offsets; user store names may not start with `__sluice`. */
 export const META_STORE = '__sluice_meta';
 
-/** Key of the last processed input offset. */
-export const PROCESSED_OFFSET_KEY = encodeKey([META_STORE, 'processed']);
+/**
+ * Key of the last input offset whose effects store `storeName` holds.
+ *
+ * @example
+ * ```ts
+ * backend.read(processedOffsetKey('default'));
+ * ```
+ */
+export function processedOffsetKey(storeName: string): Buffer {
+  return encodeKey([META_STORE, 'processed', storeName]);
+}
 
 /**
  * Key of the changelog offset of `storeName`.

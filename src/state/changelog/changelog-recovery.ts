@@ -46,7 +46,7 @@ const PROGRESS_THRESHOLD = 10_000;
  * Rebuilds one store of one partition from its changelog. When the store's recorded changelog
  * offset equals the changelog's last offset the store is current and nothing is read; otherwise
  * (behind, ahead, or never recorded) the store is cleared and every record up to the end offset
- * is replayed. The processed offset becomes the highest source offset found in the headers.
+ * is replayed. The store's processed offset becomes the highest source offset found in the headers.
  *
  * @example
  * ```ts
@@ -74,7 +74,7 @@ export class ChangelogRecovery {
     store.clear(storeName);
     if (endOffset === 0) {
       // an empty changelog: the stored processed offset belongs to state that no longer exists
-      store.begin().commit({ processedOffset: null });
+      store.begin().commit({ processedOffsets: { [storeName]: null } });
       return { skipped: false, applied: 0 };
     }
     const total = endOffset - (input.startOffset ?? 0);
@@ -108,13 +108,13 @@ export class ChangelogRecovery {
         }
         tx.commit({
           ...(last === undefined ? {} : { changelogOffsets: { [storeName]: last } }),
-          ...(processed === undefined ? {} : { processedOffset: processed }),
+          ...(processed === undefined ? {} : { processedOffsets: { [storeName]: processed } }),
         });
         bar?.update(Math.min(total, applied));
         if (reachedEnd || (last !== undefined && last >= endOffset - 1)) break;
       }
       const tx = store.begin();
-      tx.commit({ changelogOffsets: { [storeName]: endOffset - 1 }, processedOffset: processed ?? null });
+      tx.commit({ changelogOffsets: { [storeName]: endOffset - 1 }, processedOffsets: { [storeName]: processed ?? null } });
     } finally {
       bar?.stop();
     }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
 import { BufferedTransaction } from '../base/buffered-transaction.ts';
 import type { StoreBackend } from '../base/store-backend.ts';
-import { changelogOffsetKey, PROCESSED_OFFSET_KEY, storeRange } from '../base/store-meta.ts';
+import { changelogOffsetKey, processedOffsetKey, storeRange } from '../base/store-meta.ts';
 import type { PartitionTransaction, StateStore } from '../base/state-store.ts';
 import { StateError } from '../base/state-error.ts';
 
@@ -60,7 +60,7 @@ export function lmdbStatePath(options: LmdbStateStoreOptions): string {
  * const store = new LmdbStateStore({ stateDir: './state', consumerGroup: 'g', topic: 'orders', partition: 0 });
  * const tx = store.begin();
  * tx.view('default').set(['user-1', 'total'], 10);
- * tx.commit({ processedOffset: 41 });
+ * tx.commit({ processedOffsets: { default: 41 } });
  * await store.close();
  * ```
  */
@@ -104,8 +104,8 @@ export class LmdbStateStore implements StateStore {
     return tx;
   }
 
-  processedOffset(): number | undefined {
-    return this.backend.read(PROCESSED_OFFSET_KEY) as number | undefined;
+  processedOffset(storeName: string): number | undefined {
+    return this.backend.read(processedOffsetKey(storeName)) as number | undefined;
   }
 
   changelogOffset(storeName: string): number | undefined {
@@ -118,6 +118,7 @@ export class LmdbStateStore implements StateStore {
     this.db.transactionSync(() => {
       for (const key of keys) this.db.removeSync(key);
       this.db.removeSync(changelogOffsetKey(storeName));
+      this.db.removeSync(processedOffsetKey(storeName));
     });
   }
 

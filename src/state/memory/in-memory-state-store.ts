@@ -1,6 +1,6 @@
 import { BufferedTransaction } from '../base/buffered-transaction.ts';
 import type { StoreBackend } from '../base/store-backend.ts';
-import { changelogOffsetKey, PROCESSED_OFFSET_KEY, storeRange } from '../base/store-meta.ts';
+import { changelogOffsetKey, processedOffsetKey, storeRange } from '../base/store-meta.ts';
 import type { PartitionTransaction, StateStore } from '../base/state-store.ts';
 import { StateError } from '../base/state-error.ts';
 
@@ -92,8 +92,8 @@ export class InMemoryStateStore implements StateStore {
     return tx;
   }
 
-  processedOffset(): number | undefined {
-    return this.backend.read(PROCESSED_OFFSET_KEY) as number | undefined;
+  processedOffset(storeName: string): number | undefined {
+    return this.backend.read(processedOffsetKey(storeName)) as number | undefined;
   }
 
   changelogOffset(storeName: string): number | undefined {
@@ -103,7 +103,7 @@ export class InMemoryStateStore implements StateStore {
   clear(storeName: string): void {
     const [start, end] = storeRange(storeName);
     const deletes: Array<readonly [Buffer, unknown]> = [...this.backend.range(start, end)].map(([k]) => [k, undefined] as const);
-    deletes.push([changelogOffsetKey(storeName), undefined]);
+    deletes.push([changelogOffsetKey(storeName), undefined], [processedOffsetKey(storeName), undefined]);
     this.backend.write(deletes);
   }
 
