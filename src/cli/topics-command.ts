@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { Argv, CommandModule } from 'yargs';
+import { describeInternalTopic, internalTopicSummary } from '../state/internal-topic.ts';
 import { CliError } from './cli-error.ts';
 import { resolveBrokerAddress } from './broker-address.ts';
 import { cliKafka, connectOrExplain } from './kafka-client.ts';
@@ -24,9 +25,13 @@ async function withAdmin<T>(brokerFlag: string | undefined, fn: (admin: Admin) =
   }
 }
 
+/** Topic names, one a line; sluice's own changelog and repartition topics get a tab and what they are for. */
 async function listTopics(admin: Admin, internal: boolean): Promise<void> {
   const names = (await admin.listTopics()).filter((t) => internal || !t.startsWith('__')).sort();
-  for (const name of names) console.log(name);
+  for (const name of names) {
+    const own = describeInternalTopic(name);
+    console.log(own ? `${name}\t${internalTopicSummary(own)}` : name);
+  }
 }
 
 async function describeTopics(admin: Admin, topics: string[]): Promise<void> {
@@ -76,7 +81,7 @@ export const topicsCommand: CommandModule<object, TopicsArgs> = {
         builder: (y: Argv) =>
           y
             .option('broker', brokerOption)
-            .option('internal', { type: 'boolean', default: false, describe: 'Include internal topics (__consumer_offsets ...)' })
+            .option('internal', { type: 'boolean', default: false, describe: "Include the broker's own topics (__consumer_offsets ...); sluice's changelog and repartition topics are always listed, described after a tab" })
             .example('$0 topics list', 'Topic names on localhost:9092') as unknown as Argv<TopicsArgs>,
         handler: (argv) => withAdmin(argv.broker, (admin) => listTopics(admin, argv.internal)),
       })

@@ -34,6 +34,17 @@ describe('sluice topics / produce / consume / run against a broker', () => {
     expect(deleted.stdout).toContain(`Deleted topic ${topic}`);
   });
 
+  it("lists sluice's changelog and repartition topics with what they are for", async () => {
+    const group = uniqueName('cli-g');
+    const changelog = `changelog__${group}--orders--default`;
+    const repartition = `repartition__${group}--orders--product_id`;
+    for (const t of [changelog, repartition]) expect((await runCli(['topics', 'create', t, '--broker', broker.address])).code).toBe(0);
+    const lines = (await runCli(['topics', 'list', '--broker', broker.address])).stdout.split('\n');
+    expect(lines).toContain(`${changelog}\tsluice changelog of store "default" (group "${group}", topic "orders")`);
+    expect(lines).toContain(`${repartition}\tsluice repartition by "product_id" (group "${group}", topic "orders")`);
+    await runCli(['topics', 'delete', changelog, repartition, '--broker', broker.address]);
+  });
+
   it('produces stdin lines with keys and consumes them back', async () => {
     const topic = uniqueName('cli-lines');
     await runCli(['topics', 'create', topic, '--broker', broker.address]);
