@@ -7,6 +7,14 @@ describe('encodeKey', () => {
     expect(decodeKey(encodeKey(key))).toEqual(key);
   });
 
+  it('writes the documented bytes (stored keys must not change between versions)', () => {
+    expect(encodeKey(['a', 1]).toString('hex')).toBe('02610001' + '01bff0000000000000');
+    expect(encodeKey(['a\u0000', -1]).toString('hex')).toBe('026100ff0001' + '01400fffffffffffff');
+    expect(encodeKey(['ü']).toString('hex')).toBe('02c3bc0001');
+    expect(() => decodeKey(Buffer.from('0261', 'hex'))).toThrow('truncated inside a string part');
+    expect(() => decodeKey(Buffer.from('02610002', 'hex'))).toThrow('invalid escape 0x00 0x2');
+  });
+
   it('orders tuples like their parts: numbers numerically, strings bytewise, prefixes first', () => {
     const keys = [['w', 'k', 1000], ['w', 'k', -5], ['w', 'k', 20], ['w', 'j'], ['w', 'k'], ['w', 'k', 'z'], ['v']];
     const sorted = [...keys].sort((a, b) => Buffer.compare(encodeKey(a), encodeKey(b)));

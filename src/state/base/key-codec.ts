@@ -28,38 +28,47 @@ const STRING_END = 0x01;
  * ```
  */
 export function encodeKey(parts: StoreKey): Buffer {
-  const chunks: Buffer[] = [];
+  let size = 0;
+  for (const part of parts) {
+    if (typeof part === 'number') size += 9;
+    else if (typeof part === 'string') size += 3 + Buffer.byteLength(part, 'utf8') * 2; // upper bound: every byte a NUL
+    else throw new StateError(`A state key part has type ${typeof part}; state keys hold only strings and numbers.`);
+  }
+  const out = Buffer.allocUnsafe(size);
+  let o = 0;
   for (const part of parts) {
     if (typeof part === 'number') {
       if (Number.isNaN(part)) throw new StateError('A state key part is NaN; use finite numbers or strings in state keys.');
-      const b = Buffer.allocUnsafe(9);
-      b[0] = NUMBER_TAG;
-      b.writeDoubleBE(part === 0 ? 0 : part, 1); // normalise -0
+      out[o] = NUMBER_TAG;
+      out.writeDoubleBE(part === 0 ? 0 : part, o + 1); // normalise -0
       if (part < 0) {
-        for (let i = 1; i < 9; i++) b[i] = ~b[i] & 0xff;
+        for (let i = o + 1; i < o + 9; i++) out[i] = ~out[i] & 0xff;
       } else {
-        b[1] ^= 0x80;
+        out[o + 1] ^= 0x80;
       }
-      chunks.push(b);
-    } else if (typeof part === 'string') {
-      const utf8 = Buffer.from(part, 'utf8');
-      let zeros = 0;
-      for (const byte of utf8) if (byte === 0) zeros++;
-      const b = Buffer.allocUnsafe(1 + utf8.length + zeros + 2);
-      b[0] = STRING_TAG;
-      let o = 1;
-      for (const byte of utf8) {
-        b[o++] = byte;
-        if (byte === 0) b[o++] = ESCAPED_ZERO;
-      }
-      b[o++] = ESCAPE;
-      b[o] = STRING_END;
-      chunks.push(b);
+      o += 9;
     } else {
-      throw new StateError(`A state key part has type ${typeof part}; state keys hold only strings and numbers.`);
+      const s = part as string;
+      out[o++] = STRING_TAG;
+      const start = o;
+      const written = out.write(s, o, 'utf8');
+      let end = start + written;
+      const nul = out.indexOf(0, start);
+      if (nul !== -1 && nul < end) {
+        // escape NUL bytes as 0x00 0xFF, moving the rest right (rare: keys seldom hold NUL)
+        const raw = Buffer.from(out.subarray(start, end));
+        end = start;
+        for (const byte of raw) {
+          out[end++] = byte;
+          if (byte === 0) out[end++] = ESCAPED_ZERO;
+        }
+      }
+      out[end] = ESCAPE;
+      out[end + 1] = STRING_END;
+      o = end + 2;
     }
   }
-  return Buffer.concat(chunks);
+  return out.subarray(0, o);
 }
 
 /**
@@ -87,6 +96,13 @@ export function decodeKey(bytes: Uint8Array): KeyPart[] {
       parts.push(b.readDoubleBE(0));
       o += 8;
     } else if (tag === STRING_TAG) {
+      const zero = buf.indexOf(ESCAPE, o);
+      if (zero === -1 || zero + 1 >= buf.length) throw new StateError('A state key is truncated inside a string part; the key bytes are corrupt.');
+      if (buf[zero + 1] === STRING_END) {
+        parts.push(buf.toString('utf8', o, zero)); // no NUL inside: the common case
+        o = zero + 2;
+        continue;
+      }
       const out: number[] = [];
       for (;;) {
         if (o >= buf.length) throw new StateError('A state key is truncated inside a string part; the key bytes are corrupt.');
