@@ -6,6 +6,9 @@ import type { RawMessage, TopicPartition } from '../topics/message-context.ts';
 import type { ProcessingStats } from './processing-stats.ts';
 import type { BatchResult, Processor } from './processor.ts';
 
+/** How often a batch waiting for state recovery heartbeats. */
+const HEARTBEAT_WHILE_WAITING_MS = 3000;
+
 /**
  * Options of a {@link KafkaRunLoop}.
  *
@@ -150,7 +153,7 @@ export class KafkaRunLoop {
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     if (this.stopping || !isRunning() || isStale() || batch.messages.length === 0) return;
-    await this.assignment;
+    await this.awaitHeartbeating(this.assignment, heartbeat);
     const messages: RawMessage[] = batch.messages.map((m) => ({
       key: m.key,
       value: m.value,
@@ -201,6 +204,23 @@ export class KafkaRunLoop {
     }
     if (Date.now() - this.lastCommit >= this.o.commitInterval) {
       await this.commit(payload).catch((e) => this.o.logger.warn({ err: e }, 'offset commit failed; will retry'));
+    }
+  }
+
+  /**
+   * Waits for `work` (opening and restoring state stores), heartbeating meanwhile so that a restore
+   * longer than the session timeout does not cost this member its partitions.
+   */
+  private async awaitHeartbeating(work: Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
+    let done = false;
+    const finished = work.finally(() => {
+      done = true;
+    });
+    while (!done) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([finished, new Promise((r) => (timer = setTimeout(r, HEARTBEAT_WHILE_WAITING_MS)))]);
+      clearTimeout(timer);
+      if (!done) await heartbeat();
     }
   }
 

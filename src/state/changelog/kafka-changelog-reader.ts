@@ -13,7 +13,8 @@ export interface KafkaChangelogReaderOptions {
 
 /**
  * Reads changelog partitions through kafkajs for {@link StateManager} recovery. Each read uses a
- * throwaway consumer group that never commits, starts at the beginning and stops at the end offset.
+ * throwaway consumer group that never commits, starts at the beginning, pauses the topic's other
+ * partitions and stops at the end offset.
  *
  * @example
  * ```ts
@@ -61,7 +62,11 @@ export class KafkaChangelogReader implements ChangelogReader {
       await consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
-          if (batch.partition !== partition || finished) return;
+          if (batch.partition !== partition) {
+            consumer.pause([{ topic, partitions: [batch.partition] }]); // the group owns every partition; only one is read
+            return;
+          }
+          if (finished) return;
           const messages = batch.messages
             .map((m) => ({ offset: Number(m.offset), key: m.key, value: m.value, headers: m.headers as ChangelogMessage['headers'] }))
             .filter((m) => m.offset < endOffset);
