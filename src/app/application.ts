@@ -21,6 +21,21 @@ import { registerFrameStores, stateHooks } from '../state/state-hooks.ts';
 import { bindTopicOwner } from '../state/topic-owner.ts';
 import type { WallClock } from '../windows/wall-clock.ts';
 
+let applicationsCreated = 0;
+
+/**
+ * How many Applications this process has created — how `sluice run` tells an app file from a
+ * module that starts none.
+ *
+ * @example
+ * ```ts
+ * const before = applicationCount(); await import(file); if (applicationCount() === before) warn();
+ * ```
+ */
+export function applicationCount(): number {
+  return applicationsCreated;
+}
+
 /**
  * A sluice stream-processing application: declare topics and dataframes, then `run()`.
  * Options are validated once (unknown or ill-typed → ConfigError) and frozen in `app.config`.
@@ -59,6 +74,7 @@ export class Application {
   constructor(options: ApplicationOptions = {}) {
     this.config = resolveApplicationConfig(options);
     this.logger = createLogger('sluice', this.config.logLevel);
+    applicationsCreated++;
   }
 
   /**

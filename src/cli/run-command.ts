@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
+import { applicationCount } from '../app/application.ts';
 import { CliError } from './cli-error.ts';
 import { resolveBrokerAddress } from './broker-address.ts';
 
@@ -15,7 +16,7 @@ interface RunArgs {
  * Runs an app file in this process: sets `SLUICE_BROKER_ADDRESS` from `--broker`, makes
  * `process.argv` look as if the file had been started directly with the arguments after `--`, and
  * imports it. Resolves when the module's top-level code has finished (a long-running app keeps the
- * process alive afterwards).
+ * process alive afterwards); warns on stderr when the file created no Application.
  *
  * @example
  * ```ts
@@ -31,7 +32,11 @@ export async function runAppFile(options: { file: string; broker?: string; appAr
     process.env.SLUICE_BROKER_ADDRESS = resolveBrokerAddress(options.broker);
   }
   process.argv = [process.argv[0], path, ...(options.appArgs ?? [])];
+  const before = applicationCount();
   await import(pathToFileURL(path).href);
+  if (applicationCount() === before) {
+    process.stderr.write(`sluice: ${options.file} ran but created no sluice Application — is it an app? App files create \`new Application(...)\` (see apps/)\n`);
+  }
 }
 
 /** `sluice run <file.ts> [--broker HOST:PORT] [-- app args]` */

@@ -43,6 +43,7 @@ describe('sluice CLI', () => {
     expect(printed.broker).toBe('127.0.0.1:19999');
     expect(printed.args).toEqual(['--count', '3']);
     expect(printed.main).toMatch(/test\/cli\/fixtures\/echo-app\.ts$/);
+    expect(result.stderr).toBe('sluice: test/cli/fixtures/echo-app.ts ran but created no sluice Application — is it an app? App files create `new Application(...)` (see apps/)\n');
   });
 
   it('prints the message of an app that throws, without a stack, and exits 1', async () => {
