@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import { ConfigResourceTypes, type Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Topic } from '../topics/topic.ts';
 import { TopicLayoutError } from './topic-layout-error.ts';
@@ -81,10 +81,35 @@ export async function prepareTopics(admin: Admin, topics: readonly Topic<any, an
       }
     }
     const missing = ready.filter((t) => !partitions.has(t.name));
+    await warnOnCleanupPolicy(admin, ready.filter((t) => partitions.has(t.name)), options.logger);
     await createMissing(missing.map((topic) => ({ topic, numPartitions: partitions.get(topic.sourceTopic!)! })));
     for (const t of missing) if (existing.has(t.name)) partitions.set(t.name, partitions.get(t.sourceTopic!)!);
   }
   return { created, partitions };
+}
+
+/**
+ * Warns about existing internal topics whose `cleanup.policy` is not the one sluice creates them
+ * with: a changelog that is deleted by retention instead of compacted loses state after
+ * `retention.ms`, and the next rebuild from it would be incomplete.
+ */
+async function warnOnCleanupPolicy(admin: Admin, topics: readonly Topic<any, any>[], logger: Logger): Promise<void> {
+  const checked = topics.filter((t) => t.config.extra['cleanup.policy'] !== undefined);
+  if (checked.length === 0) return;
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: checked.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.name, configNames: ['cleanup.policy'] })),
+  });
+  for (const r of resources) {
+    const want = checked.find((t) => t.name === r.resourceName)?.config.extra['cleanup.policy'];
+    const have = r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue;
+    if (want === undefined || have === undefined || have === want) continue;
+    logger.warn(
+      { topic: r.resourceName, cleanupPolicy: have, expected: want },
+      `internal topic '${r.resourceName}' has cleanup.policy=${have}, not ${want}: old state may be deleted by retention. ` +
+        `Fix it with: kafka-configs --bootstrap-server <broker> --alter --entity-type topics --entity-name ${r.resourceName} --add-config cleanup.policy=${want}`,
+    );
+  }
 }
 
 async function partitionCounts(admin: Admin, names: string[]): Promise<Map<string, number>> {

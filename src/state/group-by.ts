@@ -59,7 +59,7 @@ export function groupBy<T, K>(sdf: StreamingDataFrame<T, K>, by: (keyof T & stri
   const repartition = new Topic<T, string>(repartitionTopicName(owner.consumerGroup, source.name, name), {
     internal: true,
     sourceTopic: source.name,
-    config: { numPartitions: source.config.numPartitions },
+    config: { numPartitions: source.config.numPartitions, replicationFactor: source.config.replicationFactor },
   });
   sdf.pipe(toTopicOperator(repartition, (value, ctx) => asKey(keyOf(value as T, ctx as MessageContext<K>))));
   const grouped = StreamingDataFrame.fromTopic(repartition);

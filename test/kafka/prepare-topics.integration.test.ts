@@ -66,6 +66,19 @@ describe('prepareTopics', () => {
     );
   });
 
+  it('warns when an existing changelog is not compacted, naming the topic and the fix', async () => {
+    const [input, changelog] = [uniqueName('pt-in'), uniqueName('pt-changelog')];
+    await createTopics(broker.address, [input, changelog]);
+    const warnings: string[] = [];
+    const recording = pino({ level: 'warn' }, { write: (line: string) => void warnings.push((JSON.parse(line) as { msg: string }).msg) });
+    const topics = [new Topic(input), new Topic(changelog, { internal: true, sourceTopic: input, config: { extra: { 'cleanup.policy': 'compact' } } })];
+    await withAdmin((admin) => prepareTopics(admin, topics, { logger: recording }));
+    expect(warnings).toEqual([
+      `internal topic '${changelog}' has cleanup.policy=delete, not compact: old state may be deleted by retention. ` +
+        `Fix it with: kafka-configs --bootstrap-server <broker> --alter --entity-type topics --entity-name ${changelog} --add-config cleanup.policy=compact`,
+    ]);
+  });
+
   it('creates nothing without create, and leaves internal topics of missing sources alone', async () => {
     const [missing, changelog] = [uniqueName('pt-missing'), uniqueName('pt-changelog')];
     const topics = [new Topic(missing), new Topic(changelog, { internal: true, sourceTopic: missing })];

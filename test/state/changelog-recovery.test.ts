@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeKey } from '../../src/state/base/key-codec.ts';
 import { ChangelogRecovery, type ChangelogMessage } from '../../src/state/changelog/changelog-recovery.ts';
 import { changelogRecords, changelogTopicName } from '../../src/state/changelog/changelog-topic.ts';
 import { LmdbStateStore } from '../../src/state/lmdb/lmdb-state-store.ts';
@@ -35,6 +37,24 @@ describe('changelog', () => {
       { topic: 'changelog__g--orders--default', partition: 2, key: true, value: '[10]', headers: { 'sluice.source.offset': '17' } },
       { topic: 'changelog__g--orders--default', partition: 2, key: true, value: null, headers: { 'sluice.source.offset': '17' } },
     ]);
+  });
+
+  it('shows a progress bar for a long restore on a terminal, and none elsewhere', async () => {
+    // stderr by default; here fake streams.
+    const shown = new InMemoryStateStore({ topic: 'orders', partition: 0 });
+    let drawn = '';
+    const terminal = Object.assign(new PassThrough(), { isTTY: true, columns: 120 }) as unknown as NodeJS.WriteStream;
+    terminal.on('data', (d: Buffer) => (drawn += d.toString()));
+    const manyRecords = Array.from({ length: 12_000 }, (_, i) => ({ offset: i, key: encodeKey(['u', i]), value: Buffer.from('[1]'), headers: {} }));
+    await new ChangelogRecovery({ store: shown, storeName: 'default', progressStream: terminal }).recover({ endOffset: manyRecords.length, read: () => batches(manyRecords, 5000) });
+    expect(drawn).toContain('recovering default of orders[0]');
+    expect(drawn).toContain('12000/12000');
+    const quiet = Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.WriteStream;
+    let notDrawn = '';
+    quiet.on('data', (d: Buffer) => (notDrawn += d.toString()));
+    await new ChangelogRecovery({ store: new InMemoryStateStore({ topic: 'orders', partition: 0 }), storeName: 'default', progressStream: quiet }).recover({ endOffset: manyRecords.length, read: () => batches(manyRecords, 5000) });
+    expect(notDrawn).toBe('');
+
   });
 
   it('rebuilds an lmdb store from its changelog after the local store is deleted', async () => {

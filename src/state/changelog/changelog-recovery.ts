@@ -16,8 +16,10 @@ export interface ChangelogMessage {
 export interface ChangelogRecoveryOptions {
   store: StateStore;
   storeName: string;
-  /** Show a progress bar: `'auto'` (default) = when stdout is a TTY and more than 10,000 records. */
+  /** Show a progress bar: `'auto'` (default) = when the stream is a TTY and more than 10,000 records. */
   progress?: boolean | 'auto';
+  /** Where the progress bar goes; default stderr. */
+  progressStream?: NodeJS.WriteStream;
 }
 
 /** What {@link ChangelogRecovery.recover} did. */
@@ -58,7 +60,7 @@ export class ChangelogRecovery {
   private readonly options: Readonly<Required<ChangelogRecoveryOptions>>;
 
   constructor(options: ChangelogRecoveryOptions) {
-    this.options = Object.freeze({ progress: 'auto', ...options });
+    this.options = Object.freeze({ progress: 'auto', progressStream: process.stderr, ...options });
   }
 
   /** Whether the store differs from a changelog ending (exclusive) at `endOffset`. */
@@ -78,8 +80,8 @@ export class ChangelogRecovery {
       return { skipped: false, applied: 0 };
     }
     const total = endOffset - (input.startOffset ?? 0);
-    const showBar = this.options.progress === true || (this.options.progress === 'auto' && process.stdout.isTTY && total > PROGRESS_THRESHOLD);
-    const bar = showBar ? new cliProgress.SingleBar({ format: `recovering ${storeName} of ${store.topic}[${store.partition}] {bar} {value}/{total}` }, cliProgress.Presets.shades_classic) : undefined;
+    const showBar = this.options.progress === true || (this.options.progress === 'auto' && this.options.progressStream.isTTY && total > PROGRESS_THRESHOLD);
+    const bar = showBar ? new cliProgress.SingleBar({ format: `recovering ${storeName} of ${store.topic}[${store.partition}] {bar} {value}/{total}`, stream: this.options.progressStream }, cliProgress.Presets.shades_classic) : undefined;
     bar?.start(total, 0);
     let applied = 0;
     let processed: number | undefined;
