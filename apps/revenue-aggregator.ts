@@ -82,7 +82,8 @@ export function createRevenueAggregator(options: RevenueAggregatorOptions = {}):
     }, { stateful: true })
     .update((p) => void latest.set(p.product_id, p))
     .toTopic(productRevenue);
-  byProduct.tumblingWindow({ duration: '1m', grace: '5s' }).agg({ revenue: Sum('amount'), orders: Count() }).final().toTopic(perMinute);
+  // idleTimeout: a product partition quiet for 30 s of wall time emits its last minute too
+  byProduct.tumblingWindow({ duration: '1m', grace: '5s' }).agg({ revenue: Sum('amount'), orders: Count() }).final({ idleTimeout: '30s' }).toTopic(perMinute);
   return { app, latest };
 }
 

@@ -4,7 +4,7 @@
  * @example
  * ```ts
  * await app.run();
- * console.log(app.stats.processed, app.stats.skippedDeserializationErrors);
+ * console.log(app.stats.processed, app.stats.skippedDeserializationErrors, app.stats.lateRecords);
  * ```
  */
 export interface ProcessingStats {
@@ -18,6 +18,8 @@ export interface ProcessingStats {
   skippedProcessingErrors: number;
   /** Produce failures onProducerError chose to ignore. */
   ignoredProducerErrors: number;
+  /** Records windows dropped as late: every window they belong to had closed (see `onLate`). */
+  lateRecords: number;
 }
 
 /**
@@ -29,5 +31,5 @@ export interface ProcessingStats {
  * ```
  */
 export function emptyStats(): ProcessingStats {
-  return { processed: 0, produced: 0, skippedDeserializationErrors: 0, skippedProcessingErrors: 0, ignoredProducerErrors: 0 };
+  return { processed: 0, produced: 0, skippedDeserializationErrors: 0, skippedProcessingErrors: 0, ignoredProducerErrors: 0, lateRecords: 0 };
 }

@@ -115,7 +115,7 @@ export class Processor {
       for (const root of sdf.node.ancestry().filter((n) => n.isRoot)) this.topicsByName.set(root.topic!.name, root.topic!);
       for (const root of sdf.node.ancestry().filter((n) => n.isRoot)) for (const leaf of root.leaves()) leaves.add(leaf);
     }
-    this.pipeline = compilePipeline([...leaves], { produce: (t, row, key) => this.produce(t, row, key), fail: (e, row, op) => this.fail(e, row, op), state: options.state, clock: options.clock, onTick: (fn) => this.tickers.push(fn) }, () => {});
+    this.pipeline = compilePipeline([...leaves], { produce: (t, row, key) => this.produce(t, row, key), fail: (e, row, op) => this.fail(e, row, op), state: options.state, clock: options.clock, stats: this.stats, onTick: (fn) => this.tickers.push(fn) }, () => {});
   }
 
   /** Names of the topics the frames read (subscribe to these). */

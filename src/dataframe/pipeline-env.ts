@@ -1,3 +1,4 @@
+import type { ProcessingStats } from '../app/processing-stats.ts';
 import type { StateAccess } from '../state/state-access.ts';
 import type { WallClock } from '../windows/wall-clock.ts';
 import type { Topic } from '../topics/topic.ts';
@@ -23,4 +24,6 @@ export interface PipelineEnv {
   clock?: WallClock;
   /** Registers work to run on each `processor.tick()` (idle window closing), outside any batch. */
   onTick?(fn: () => void): void;
+  /** Counters operators update: windows add their late records to `lateRecords`. */
+  stats?: ProcessingStats;
 }

@@ -29,6 +29,19 @@ import { WindowBuilder } from '../windows/window-builder.ts';
 export type WindowOptions<O> = Omit<O, 'aggregation'>;
 
 /**
+ * Options of the count windows of a frame.
+ *
+ * @example
+ * ```ts
+ * sdf.tumblingCountWindow(10, { name: 'batches_of_10' }).sum('amount').final();
+ * ```
+ */
+export interface CountWindowOptions {
+  /** Store name; default `<kind>_count_window_<count>[_<step>]_<aggregation label>`. */
+  name?: string;
+}
+
+/**
  * A pipeline callback: the value and the context of the message it came from.
  *
  * @example
@@ -301,11 +314,11 @@ export class StreamingDataFrame<T, K = string> {
   }
 
   /**
-   * Per-key sessions closed after `timeout` of inactivity.
+   * Per-key sessions closed after `gap` of inactivity (records less than `gap` apart share one).
    *
    * @example
    * ```ts
-   * sdf.sessionWindow({ timeout: '30m' }).count().final();
+   * sdf.sessionWindow({ gap: '30m', grace: '1m' }).count().final();
    * ```
    */
   sessionWindow(options: WindowOptions<SessionWindowOptions<unknown>>): WindowBuilder<T, K> {
@@ -313,23 +326,40 @@ export class StreamingDataFrame<T, K = string> {
   }
 
   /**
-   * Windows of `count` records per key (`step` for hopping; `sliding` for the last `count`).
+   * Consecutive windows of `count` records per key; then choose an aggregation and
+   * `.current()`/`.final()` (a window is final once it holds `count` records).
    *
    * @example
    * ```ts
-   * sdf.countWindow({ count: 10 }).sum('amount').final();
-   * sdf.countWindow({ count: 10, step: 5 }).sum('amount').final();
-   * sdf.countWindow({ count: 10, sliding: true }).mean('amount').current();
+   * sdf.tumblingCountWindow(10).sum('amount').final(); // { start, end, value } per 10 records of a key
    * ```
    */
-  countWindow(options: { count: number; step?: number; sliding?: boolean; name?: string }): WindowBuilder<T, K> {
-    return new WindowBuilder(this, (aggregation) =>
-      options.sliding
-        ? new SlidingCountWindow({ count: options.count, name: options.name, aggregation })
-        : options.step === undefined
-          ? new TumblingCountWindow({ count: options.count, name: options.name, aggregation })
-          : new HoppingCountWindow({ count: options.count, step: options.step, name: options.name, aggregation }),
-    );
+  tumblingCountWindow(count: number, options: CountWindowOptions = {}): WindowBuilder<T, K> {
+    return new WindowBuilder(this, (aggregation) => new TumblingCountWindow({ count, name: options.name, aggregation }));
+  }
+
+  /**
+   * Windows of `count` records per key, a new one starting every `step` records (1 <= step <= count).
+   *
+   * @example
+   * ```ts
+   * sdf.hoppingCountWindow(10, 5).mean('amount').final(); // records 1-10, 6-15, 11-20, ... of each key
+   * ```
+   */
+  hoppingCountWindow(count: number, step: number, options: CountWindowOptions = {}): WindowBuilder<T, K> {
+    return new WindowBuilder(this, (aggregation) => new HoppingCountWindow({ count, step, name: options.name, aggregation }));
+  }
+
+  /**
+   * The last `count` records of each key, on every record (`.final()`: only once `count` arrived).
+   *
+   * @example
+   * ```ts
+   * sdf.slidingCountWindow(5).max('amount').current();
+   * ```
+   */
+  slidingCountWindow(count: number, options: CountWindowOptions = {}): WindowBuilder<T, K> {
+    return new WindowBuilder(this, (aggregation) => new SlidingCountWindow({ count, name: options.name, aggregation }));
   }
 
   /**

@@ -5,6 +5,7 @@ import type { Aggregator } from './aggregations/aggregator.ts';
 import { parseDuration } from './parse-duration.ts';
 import type { LateRecord, TimeWindowCommonOptions, WindowEvent, WindowLogic, WindowOutcome } from './window-types.ts';
 import { advanceWatermark, indexWindow, readWatermark, takeClosedWindows, type IndexedWindow } from './window-watermark.ts';
+import { windowStoreName } from './window-store-name.ts';
 
 /**
  * What the time windows share: grace, the per-partition watermark, late-record accounting and
@@ -19,13 +20,14 @@ export abstract class BaseTimeWindow<R> implements WindowLogic<R> {
   /** Earliest end of the windows indexed by the record being processed. */
   private indexedFrom = Infinity;
 
-  protected constructor(options: TimeWindowCommonOptions<R>, defaultName: string) {
+  /** `namePrefix`: the kind and sizes, e.g. `tumbling_window_60000`; see {@link windowStoreName}. */
+  protected constructor(options: TimeWindowCommonOptions<R>, namePrefix: string) {
     if (!options || typeof options.aggregation?.add !== 'function') {
-      throw new ConfigError(`Window "${options?.name ?? defaultName}" needs option "aggregation", e.g. Sum('amount') or agg({ ... }).`);
+      throw new ConfigError(`Window "${options?.name ?? namePrefix}" needs option "aggregation", e.g. Sum('amount') or agg({ ... }).`);
     }
     this.aggregation = options.aggregation;
     this.grace = parseDuration(options.grace ?? 0, 'grace');
-    this.name = options.name ?? defaultName;
+    this.name = options.name ?? windowStoreName(namePrefix, options.aggregation);
     this.onLate = options.onLate;
   }
 
@@ -35,7 +37,7 @@ export abstract class BaseTimeWindow<R> implements WindowLogic<R> {
 
   process(key: KeyPart, value: unknown, timestamp: number, store: StoreView): WindowOutcome<R> {
     const before = readWatermark(store);
-    if (this.isLate(timestamp, before.wm)) {
+    if (this.isLate(key, timestamp, before.wm, store)) {
       this.late++;
       this.onLate?.({ key, value, timestamp, watermark: before.wm });
       return { updated: [], expired: [], late: true };
@@ -62,14 +64,18 @@ export abstract class BaseTimeWindow<R> implements WindowLogic<R> {
     return this.closeIndexed(store, closed, wm);
   }
 
-  /** Adds a window to the close index; subclasses call it from {@link add} for every new window. */
+  /**
+   * Adds a window to the close index; subclasses call it from {@link add} for every new window,
+   * and only for windows still open (`w.end` > the watermark passed to `add`): the index is
+   * scanned from the previous watermark on, so an entry ending at or before it would never close.
+   */
   protected index(store: StoreView, w: IndexedWindow): void {
     indexWindow(store, w);
     if (w.end < this.indexedFrom) this.indexedFrom = w.end;
   }
 
-  /** Whether a record at `timestamp` belongs only to windows closed at watermark `wm`. */
-  protected abstract isLate(timestamp: number, wm: number): boolean;
+  /** Whether a record of `key` at `timestamp` belongs only to windows closed at watermark `wm`. */
+  protected abstract isLate(key: KeyPart, timestamp: number, wm: number, store: StoreView): boolean;
 
   /** Adds the record to its open windows and returns their new values. */
   protected abstract add(key: KeyPart, value: unknown, timestamp: number, store: StoreView, wm: number): WindowEvent<R>[];

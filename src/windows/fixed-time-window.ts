@@ -16,8 +16,8 @@ export abstract class FixedTimeWindow<R> extends BaseTimeWindow<R> {
   readonly size: number;
   readonly step: number;
 
-  protected constructor(options: TimeWindowCommonOptions<R>, size: number, step: number, defaultName: string) {
-    super(options, defaultName);
+  protected constructor(options: TimeWindowCommonOptions<R>, size: number, step: number, namePrefix: string) {
+    super(options, namePrefix);
     if (!(step > 0) || !(size > 0) || step > size) {
       throw new ConfigError(`Window "${this.name}" has duration ${size} ms and step ${step} ms; both must be > 0 and step <= duration.`);
     }
@@ -32,17 +32,22 @@ export abstract class FixedTimeWindow<R> extends BaseTimeWindow<R> {
     return starts.reverse();
   }
 
-  protected isLate(timestamp: number, wm: number): boolean {
-    const starts = this.windowStarts(timestamp);
-    return starts[starts.length - 1] + this.size <= wm;
+  protected isLate(_key: KeyPart, timestamp: number, wm: number): boolean {
+    // the newest window containing the record ends last
+    return Math.floor(timestamp / this.step) * this.step + this.size <= wm;
   }
 
   protected add(key: KeyPart, value: unknown, timestamp: number, store: StoreView, wm: number): WindowEvent<R>[] {
-    const agg = this.aggregation;
+    const { aggregation: agg, size, step } = this;
     const updated: WindowEvent<R>[] = [];
-    for (const start of this.windowStarts(timestamp)) {
-      const end = start + this.size;
-      if (end <= wm) continue; // this one closed already; a later overlapping window is still open
+    // the starts of windowStarts(timestamp), without the array: one window when step === size
+    const last = Math.floor(timestamp / step) * step;
+    let first = last;
+    while (first - step > timestamp - size) first -= step;
+    // windows ending at or before wm closed already; a later overlapping one may still be open
+    while (first + size <= wm) first += step;
+    for (let start = first; start <= last; start += step) {
+      const end = start + size;
       const stored = store.get([WINDOW, key, start]);
       if (stored === undefined) this.index(store, { end, key, start });
       const acc = agg.add(stored === undefined ? agg.initial() : stored, value);

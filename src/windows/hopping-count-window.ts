@@ -3,6 +3,7 @@ import type { StoreView } from '../state/base/state-store.ts';
 import { ConfigError } from '../errors.ts';
 import type { Aggregator } from './aggregations/aggregator.ts';
 import type { WindowEvent, WindowLogic, WindowOutcome } from './window-types.ts';
+import { windowStoreName } from './window-store-name.ts';
 
 /** Options of {@link HoppingCountWindow}. */
 export interface HoppingCountWindowOptions<R> {
@@ -11,7 +12,7 @@ export interface HoppingCountWindowOptions<R> {
   /** A new window starts every `step` records of a key (1 <= step <= count). */
   step: number;
   aggregation: Aggregator<any, any, R>;
-  /** Store name; default `hopping_count_window_<count>_<step>`. */
+  /** Store name; default `hopping_count_window_<count>_<step>_<aggregation label>`. */
   name?: string;
 }
 
@@ -44,7 +45,8 @@ export class HoppingCountWindow<R = unknown> implements WindowLogic<R> {
   readonly step: number;
   readonly lateCount = 0;
 
-  constructor(options: HoppingCountWindowOptions<R>, defaultName?: string) {
+  /** `namePrefix` replaces `hopping_count_window_<count>_<step>` in the default name (for subclasses). */
+  constructor(options: HoppingCountWindowOptions<R>, namePrefix?: string) {
     const { count, step } = options ?? ({} as HoppingCountWindowOptions<R>);
     if (!Number.isInteger(count) || count < 1 || !Number.isInteger(step) || step < 1 || step > count) {
       throw new ConfigError(`Count window has count ${count} and step ${step}; pass integers with 1 <= step <= count.`);
@@ -53,7 +55,7 @@ export class HoppingCountWindow<R = unknown> implements WindowLogic<R> {
     this.count = count;
     this.step = step;
     this.aggregation = options.aggregation;
-    this.name = options.name ?? defaultName ?? `hopping_count_window_${count}_${step}`;
+    this.name = options.name ?? windowStoreName(namePrefix ?? `hopping_count_window_${count}_${step}`, options.aggregation);
   }
 
   process(key: KeyPart, value: unknown, timestamp: number, store: StoreView): WindowOutcome<R> {

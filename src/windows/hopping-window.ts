@@ -13,6 +13,7 @@ export interface HoppingWindowOptions<R> extends TimeWindowCommonOptions<R> {
 /**
  * Overlapping windows of `duration` starting every `step`, aligned to the epoch: a record falls
  * in `duration / step` windows. Closing and lateness work as in {@link TumblingWindow}, per window.
+ * Default store name: `hopping_window_<duration ms>_<step ms>_<aggregation label>`.
  *
  * @example
  * ```ts

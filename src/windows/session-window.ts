@@ -10,8 +10,8 @@ const SESSIONS = 's';
 
 /** Options of {@link SessionWindow}. */
 export interface SessionWindowOptions<R> extends TimeWindowCommonOptions<R> {
-  /** Inactivity gap: records of a key less than `timeout` apart share a session, e.g. `'30m'`. */
-  timeout: Duration;
+  /** Inactivity gap: records of a key less than `gap` apart share a session, e.g. `'30m'`. */
+  gap: Duration;
 }
 
 interface Session {
@@ -20,41 +20,47 @@ interface Session {
 }
 
 /**
- * Per-key sessions of activity: a session spans `[first timestamp, last timestamp + timeout)`.
- * A record within `timeout` of a session joins it; a record that bridges two sessions merges them
- * (so the aggregation needs `merge`). A session closes when the watermark reaches its end.
+ * Per-key sessions of activity: a session spans `[first timestamp, last timestamp + gap)`.
+ * A record within `gap` of a session joins it; a record that bridges two sessions merges them
+ * (so the aggregation needs `merge`). A session closes when the watermark reaches its end. A
+ * record is late when its own session `[t, t + gap)` has ended by the watermark and it joins no
+ * open session of its key. Default store name: `session_window_<gap ms>_<aggregation label>`.
  *
  * @example
  * ```ts
- * const sessions = new SessionWindow({ timeout: '30m', aggregation: Count() });
+ * const sessions = new SessionWindow({ gap: '30m', aggregation: Count() });
  * sessions.process('user-1', click, ts, tx.view(sessions.name));
  * ```
  */
 export class SessionWindow<R = unknown> extends BaseTimeWindow<R> {
-  readonly timeout: number;
+  readonly gap: number;
 
   constructor(options: SessionWindowOptions<R>) {
-    const timeout = parsePositiveDuration(options?.timeout, 'timeout');
-    super(options, `session_window_${timeout}`);
+    const gap = parsePositiveDuration(options?.gap, 'gap');
+    super(options, `session_window_${gap}`);
     if (typeof this.aggregation.merge !== 'function') {
       throw new ConfigError(`Session window "${this.name}" needs an aggregation with merge (sessions merge when a record bridges them); pass Reduce(init, fn, merge) or a built-in aggregation.`);
     }
-    this.timeout = timeout;
+    this.gap = gap;
   }
 
-  protected isLate(timestamp: number, wm: number): boolean {
-    return timestamp + this.timeout <= wm;
+  protected isLate(key: KeyPart, timestamp: number, wm: number, store: StoreView): boolean {
+    if (timestamp + this.gap > wm) return false;
+    // every stored session is open (ends after wm, so after timestamp): the record joins the
+    // earliest one if that starts within `gap` of it
+    for (const [k] of store.scan([SESSIONS, key])) return (k[2] as number) >= timestamp + this.gap;
+    return true;
   }
 
   protected add(key: KeyPart, value: unknown, timestamp: number, store: StoreView): WindowEvent<R>[] {
     const agg = this.aggregation;
     let start = timestamp;
-    let end = timestamp + this.timeout;
+    let end = timestamp + this.gap;
     const merged: Array<{ start: number; session: Session }> = [];
     for (const [k, stored] of store.scan([SESSIONS, key])) {
       const session = stored as Session;
       const s = k[2] as number;
-      if (s >= timestamp + this.timeout) break;
+      if (s >= timestamp + this.gap) break;
       if (timestamp < session.end) merged.push({ start: s, session });
     }
     // fold in time order (earlier sessions, the record, later sessions) so Collect stays ordered

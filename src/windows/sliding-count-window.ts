@@ -3,13 +3,14 @@ import type { StoreView } from '../state/base/state-store.ts';
 import { ConfigError } from '../errors.ts';
 import type { Aggregator } from './aggregations/aggregator.ts';
 import type { WindowEvent, WindowLogic, WindowOutcome } from './window-types.ts';
+import { windowStoreName } from './window-store-name.ts';
 
 /** Options of {@link SlidingCountWindow}. */
 export interface SlidingCountWindowOptions<R> {
   /** Records per window. */
   count: number;
   aggregation: Aggregator<any, any, R>;
-  /** Store name; default `sliding_count_window_<count>`. */
+  /** Store name; default `sliding_count_window_<count>_<aggregation label>`. */
   name?: string;
 }
 
@@ -36,7 +37,7 @@ export class SlidingCountWindow<R = unknown> implements WindowLogic<R> {
     if (typeof options.aggregation?.add !== 'function') throw new ConfigError('Sliding count window needs option "aggregation", e.g. Sum(\'amount\').');
     this.count = options.count;
     this.aggregation = options.aggregation;
-    this.name = options.name ?? `sliding_count_window_${options.count}`;
+    this.name = options.name ?? windowStoreName(`sliding_count_window_${options.count}`, options.aggregation);
   }
 
   process(key: KeyPart, value: unknown, timestamp: number, store: StoreView): WindowOutcome<R> {

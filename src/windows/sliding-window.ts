@@ -6,6 +6,8 @@ import type { TimeWindowCommonOptions, WindowEvent } from './window-types.ts';
 import type { IndexedWindow } from './window-watermark.ts';
 
 const RECORDS = 'r';
+/** `start` of a close-index entry that ends no window but deletes the raw record it is due for. */
+const PURGE = -Infinity;
 
 /** Options of {@link SlidingWindow}. */
 export interface SlidingWindowOptions<R> extends TimeWindowCommonOptions<R> {
@@ -17,8 +19,12 @@ export interface SlidingWindowOptions<R> extends TimeWindowCommonOptions<R> {
  * Windows that end at each record: a record at `t` defines the window `[t - duration, t]` (both
  * ends inclusive) over all records of its key in that range. Each record emits its own window and,
  * when it arrives out of order, every already-defined window that now contains it. The window
- * ending at `t` closes when the watermark passes `t`; raw records are kept (under `['r', key, t]`)
- * only while an open window can still contain them.
+ * ending at `t` closes when the watermark passes `t`. A record is late only when every window
+ * that can contain it has closed (`t + duration` < watermark); a record whose own window closed
+ * but whose later windows are open updates those (and counts in their final results) without
+ * defining a window of its own. Raw records are kept (under `['r', key, t]`) only while an open
+ * window can still contain them: each has a purge entry in the close index, due when the
+ * watermark passes `t + duration`. Default store name: `sliding_window_<duration ms>_<aggregation label>`.
  *
  * @example
  * ```ts
@@ -35,15 +41,21 @@ export class SlidingWindow<R = unknown> extends BaseTimeWindow<R> {
     this.duration = duration;
   }
 
-  protected isLate(timestamp: number, wm: number): boolean {
-    return timestamp < wm;
+  /** The windows containing `t` end in `[t, t + duration]`; the one ending at `e` is open while `e >= wm`. */
+  protected isLate(_key: KeyPart, timestamp: number, wm: number): boolean {
+    return timestamp + this.duration < wm;
   }
 
   protected add(key: KeyPart, value: unknown, timestamp: number, store: StoreView, wm: number): WindowEvent<R>[] {
     const existing = store.get([RECORDS, key, timestamp]) as unknown[] | undefined;
     store.set([RECORDS, key, timestamp], existing ? [...existing, value] : [value]);
-    if (!existing) this.index(store, { end: timestamp + 1, key, start: timestamp - this.duration });
-    const ends = [timestamp];
+    // the record's own window is open (and indexed once) unless the watermark passed it already
+    const ownIsOpen = timestamp >= wm;
+    if (!existing) {
+      if (ownIsOpen) this.index(store, { end: timestamp + 1, key, start: timestamp - this.duration });
+      this.index(store, { end: timestamp + this.duration + 1, key, start: PURGE }); // > wm: the record is not late
+    }
+    const ends = ownIsOpen ? [timestamp] : [];
     for (const [k] of store.scan([RECORDS, key], { from: timestamp + 1 })) {
       const t = k[2] as number;
       if (t > timestamp + this.duration) break;
@@ -52,17 +64,11 @@ export class SlidingWindow<R = unknown> extends BaseTimeWindow<R> {
     return ends.map((end) => this.aggregate(store, key, end));
   }
 
-  protected closeIndexed(store: StoreView, closed: IndexedWindow[], wm: number): WindowEvent<R>[] {
-    const events = closed.map(({ key, end }) => this.aggregate(store, key, end - 1));
-    const keys = new Set(closed.map((w) => w.key));
-    for (const key of keys) {
-      const stale: KeyPart[][] = [];
-      for (const [k] of store.scan([RECORDS, key])) {
-        if ((k[2] as number) >= wm - this.duration) break;
-        stale.push(k);
-      }
-      for (const k of stale) store.delete(k);
-    }
+  protected closeIndexed(store: StoreView, closed: IndexedWindow[]): WindowEvent<R>[] {
+    // aggregate first: a window closing now may still hold a record whose purge is due now too
+    const events: WindowEvent<R>[] = [];
+    for (const { key, start, end } of closed) if (start !== PURGE) events.push(this.aggregate(store, key, end - 1));
+    for (const { key, start, end } of closed) if (start === PURGE) store.delete([RECORDS, key, end - 1 - this.duration]);
     return events;
   }
 

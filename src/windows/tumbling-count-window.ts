@@ -6,7 +6,7 @@ export interface TumblingCountWindowOptions<R> {
   /** Records per window. */
   count: number;
   aggregation: Aggregator<any, any, R>;
-  /** Store name; default `tumbling_count_window_<count>`. */
+  /** Store name; default `tumbling_count_window_<count>_<aggregation label>`. */
   name?: string;
 }
 

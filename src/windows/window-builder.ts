@@ -1,4 +1,7 @@
+import type { FrameNode } from '../dataframe/frame-node.ts';
 import type { StreamingDataFrame } from '../dataframe/streaming-data-frame.ts';
+import { ConfigError } from '../errors.ts';
+import { isStatefulOperator } from '../state/stateful-operator.ts';
 import type { Aggregator } from './aggregations/aggregator.ts';
 import { agg } from './aggregations/agg.ts';
 import { Collect } from './aggregations/collect.ts';
@@ -34,7 +37,9 @@ export interface FinalOptions {
 }
 
 /**
- * A window with its aggregation chosen: pick how results are emitted.
+ * A window with its aggregation chosen: pick how results are emitted. Each call adds the window
+ * to the frame; a second window with the same store name on one of the frame's input topics is a
+ * ConfigError (their state would mix): give one of them its own `name`.
  *
  * @example
  * ```ts
@@ -49,12 +54,36 @@ export class AggregatedWindow<R, K> {
 
   /** Emits the window's new result on every record it receives. */
   current(): StreamingDataFrame<R, K> {
-    return this.sdf.pipe<R, K>(windowOperator(new WindowRunner(this.window, { mode: 'current' })));
+    return this.add(new WindowRunner(this.window, { mode: 'current' }));
   }
 
   /** Emits each window once, when the watermark (max timestamp − grace) passes its end. */
   final(options: FinalOptions = {}): StreamingDataFrame<R, K> {
-    return this.sdf.pipe<R, K>(windowOperator(new WindowRunner(this.window, { mode: 'final', ...options })));
+    return this.add(new WindowRunner(this.window, { mode: 'final', ...options }));
+  }
+
+  private add(runner: WindowRunner<any>): StreamingDataFrame<R, K> {
+    const roots = this.sdf.node.ancestry().filter((n) => n.isRoot);
+    for (const root of roots) assertStoreFree(root, this.window.name);
+    return this.sdf.pipe<R, K>(windowOperator(runner, { topics: roots.map((r) => r.topic!.name) }));
+  }
+}
+
+/** Throws if a stateful step reading `root` (a window or `{ stateful: true }` step) already uses `storeName`. */
+function assertStoreFree(root: FrameNode, storeName: string): void {
+  const seen = new Set<FrameNode>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    if (isStatefulOperator(node.operator) && node.operator.stores.includes(storeName)) {
+      throw new ConfigError(
+        `Window store "${storeName}" on topic "${root.topic!.name}" is already used by another window or stateful step; ` +
+          `their state would mix. Pass option "name" to give this window its own store, e.g. { name: '${storeName}_2' }.`,
+      );
+    }
+    stack.push(...node.children);
   }
 }
 

@@ -58,7 +58,11 @@ export interface TimeWindowCommonOptions<R> {
   aggregation: Aggregator<any, any, R>;
   /** How long after a window's end (in event time) records are still accepted; default 0. */
   grace?: number | string;
-  /** Store name; default derived from the kind and duration, e.g. `tumbling_window_60000`. */
+  /**
+   * Store name; default the kind, durations and aggregation, e.g. `tumbling_window_60000_sum_amount`
+   * (see `windowStoreName`). Two windows with the same name on one input topic are a
+   * ConfigError: pass a distinct `name` to one of them.
+   */
   name?: string;
   /** Called for every record dropped as late. */
   onLate?: (record: LateRecord) => void;

@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { Application } from '../../src/app/application.ts';
 import type { State } from '../../src/state/base/state.ts';
 import { TestDriver } from '../../src/testing/test-driver.ts';
-import { Count } from '../../src/windows/aggregations/count.ts';
-import { Sum } from '../../src/windows/aggregations/sum.ts';
 
 interface Order {
   product_id: string;
@@ -76,65 +74,5 @@ describe('stateful dataframe steps', () => {
     driver.send('orders', { product_id: 'p1', amount: 1 }, { key: 'u' });
     expect(driver.read('out').map((r) => r.key)).toEqual(['P1']);
     expect(a.topics.all().map((t) => t.name)).not.toContain('repartition__g--orders--upper');
-  });
-});
-
-describe('windows on the dataframe', () => {
-  it('tumblingWindow(...).agg(...).final() emits each window once with timestamp = window start', () => {
-    const a = app();
-    const orders = a.topic<Order>('orders');
-    const out = a.topic('per-minute');
-    a.dataframe(orders).tumblingWindow({ duration: '1m' }).agg({ revenue: Sum('amount'), orders: Count() }).final().toTopic(out);
-    const driver = new TestDriver(a);
-    driver.send('orders', { product_id: 'p', amount: 10 }, { key: 'p', timestamp: 1_000 });
-    driver.send('orders', { product_id: 'p', amount: 5 }, { key: 'p', timestamp: 59_999 });
-    driver.send('orders', { product_id: 'p', amount: 1 }, { key: 'p', timestamp: 60_000 });
-    driver.send('orders', { product_id: 'q', amount: 2 }, { key: 'q', timestamp: 130_000 });
-    expect(driver.read('per-minute').map((r) => [r.key, r.timestamp, r.value])).toEqual([
-      ['p', 0, { start: 0, end: 60_000, revenue: 15, orders: 2 }],
-      ['p', 60_000, { start: 60_000, end: 120_000, revenue: 1, orders: 1 }],
-    ]);
-  });
-
-  it('current() emits every update; hopping, sliding, session and count windows run on the frame', () => {
-    const a = app();
-    const nums = a.topic<number>('nums');
-    const root = a.dataframe(nums);
-    root.tumblingWindow({ duration: 10 }).sum().current().toTopic(a.topic('tumbling'));
-    root.hoppingWindow({ duration: 10, step: 5 }).count().current().toTopic(a.topic('hopping'));
-    root.slidingWindow({ duration: 5 }).sum().current().toTopic(a.topic('sliding'));
-    root.sessionWindow({ timeout: 4 }).collect().final().toTopic(a.topic('session'));
-    root.countWindow({ count: 2 }).sum().final().toTopic(a.topic('count'));
-    const driver = new TestDriver(a);
-    for (const [v, ts] of [[1, 1], [2, 3], [3, 12]]) driver.send('nums', v, { key: 'k', timestamp: ts });
-    const values = (t: string) => driver.read(t).map((r) => r.value);
-    expect(values('tumbling')).toEqual([{ start: 0, end: 10, value: 1 }, { start: 0, end: 10, value: 3 }, { start: 10, end: 20, value: 3 }]);
-    expect(values('hopping')).toEqual([
-      { start: -5, end: 5, value: 1 }, { start: 0, end: 10, value: 1 },
-      { start: -5, end: 5, value: 2 }, { start: 0, end: 10, value: 2 },
-      { start: 5, end: 15, value: 1 }, { start: 10, end: 20, value: 1 },
-    ]);
-    expect(values('sliding')).toEqual([{ start: -4, end: 1, value: 1 }, { start: -2, end: 3, value: 3 }, { start: 7, end: 12, value: 3 }]);
-    expect(values('session')).toEqual([{ start: 1, end: 7, value: [1, 2] }]);
-    expect(values('count')).toEqual([{ start: 1, end: 3, value: 3 }]);
-  });
-
-  it('final({ idleTimeout }) closes the windows of an idle partition when the driver advances wall time', () => {
-    const a = app();
-    const orders = a.topic<Order>('orders');
-    a.dataframe(orders).tumblingWindow({ duration: '1m' }).sum('amount').final({ idleTimeout: '10s' }).toTopic(a.topic('per-minute'));
-    const driver = new TestDriver(a);
-    driver.send('orders', { product_id: 'p', amount: 3 }, { key: 'p', timestamp: 5_000 });
-    driver.send('orders', { product_id: 'p', amount: 4 }, { key: 'p', timestamp: 6_000 });
-    driver.advanceTime(9_999);
-    expect(driver.read('per-minute')).toEqual([]);
-    driver.advanceTime(1);
-    expect(driver.read('per-minute').map((r) => [r.key, r.timestamp, r.value])).toEqual([['p', 0, { start: 0, end: 60_000, value: 7 }]]);
-    driver.advanceTime(60_000);
-    driver.send('orders', { product_id: 'p', amount: 100 }, { key: 'p', timestamp: 7_000 }); // late: its window was closed
-    driver.advanceTime(60_000);
-    expect(driver.read('per-minute').length).toBe(1);
-    // the close was changelogged like any other state change
-    expect(driver.read('changelog__g--orders--tumbling_window_60000').length).toBeGreaterThan(0);
   });
 });

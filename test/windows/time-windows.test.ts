@@ -19,7 +19,7 @@ import { fmt, makeFeeder } from './helpers.ts';
 describe('TumblingWindow', () => {
   it('updates one window per record and closes it once the watermark reaches its end', () => {
     const w = new TumblingWindow({ duration: '1s', aggregation: Sum('amount') });
-    expect(w.name).toBe('tumbling_window_1000');
+    expect(w.name).toBe('tumbling_window_1000_sum_amount');
     const f = makeFeeder(w);
     const out = f.feed([
       ['p1', { amount: 5 }, 100],
@@ -136,20 +136,48 @@ describe('SlidingWindow', () => {
     expect(out[2].updated.map((e) => e.value)).toEqual([4]);
     const raw = f.run((v) => [...v.scan(['r'])].map(([k]) => k[2]));
     expect(raw).toEqual([130]);
-    expect(f.feed([['k', 9, 129]])[0].late).toBe(true);
+    // 129's own window closed, but [120,130] is open and takes it; 119 fits no open window
+    const [stray, late] = f.feed([['k', 9, 129], ['k', 16, 119]]);
+    expect([stray.late, fmt(stray.updated), late.late]).toEqual([false, ['k[120,130]=13'], true]);
+  });
+
+  it('takes a record whose own window closed into the open later windows, without indexing its own', () => {
+    const late: LateRecord[] = [];
+    const w = new SlidingWindow({ duration: 10, aggregation: Sum(), onLate: (r) => late.push(r) });
+    const f = makeFeeder(w);
+    const index = () => f.run((v) => [...v.scan(['e'])].map(([k]) => k.slice(1)));
+    const raw = () => f.run((v) => [...v.scan(['r'])].map(([k]) => k[2]));
+    const [a, b, c] = f.feed([['k', 1, 100], ['k', 2, 105], ['k', 4, 104]]);
+    expect([fmt(a.updated), fmt(b.updated), fmt(c.updated)]).toEqual([['k[90,100]=1'], ['k[95,105]=3'], ['k[95,105]=7']]);
+    expect([fmt(b.expired), c.late, fmt(c.expired)]).toEqual([['k[90,100]=1'], false, []]);
+    // wm 105: the window ending at 105 closes at 106; each raw record has a purge entry at t + 11
+    expect(index()).toEqual([[106, 'k', 95], [111, 'k', -Infinity], [115, 'k', -Infinity], [116, 'k', -Infinity]]);
+    expect(raw()).toEqual([100, 104, 105]);
+
+    const [d, e, g] = f.feed([['k', 8, 116], ['k', 16, 105], ['k', 32, 106]]);
+    expect(fmt(d.expired)).toEqual(['k[95,105]=7']);
+    expect([e.late, fmt(e.updated)]).toEqual([true, []]);
+    expect(late).toEqual([{ key: 'k', value: 16, timestamp: 105, watermark: 116 }]);
+    expect([g.late, fmt(g.updated)]).toEqual([false, ['k[106,116]=40']]);
+    expect(index()).toEqual([[117, 'k', -Infinity], [117, 'k', 106], [127, 'k', -Infinity]]);
+    expect(raw()).toEqual([106, 116]);
+    // closing [106,116] still sees 106, whose purge falls due at the same watermark
+    expect(fmt(f.feed([['k', 200, 130]])[0].expired)).toEqual(['k[106,116]=40']);
+    expect(raw()).toEqual([130]);
+    expect(w.lateCount).toBe(1);
   });
 });
 
 describe('SessionWindow', () => {
-  it('extends a session while records come within the timeout and starts a new one after a gap', () => {
-    const f = makeFeeder(new SessionWindow({ timeout: 10, aggregation: Count() }));
+  it('extends a session while records come within the gap and starts a new one after a gap', () => {
+    const f = makeFeeder(new SessionWindow({ gap: 10, aggregation: Count() }));
     const out = f.feed([['u', 'a', 0], ['u', 'b', 9], ['u', 'c', 30], ['v', 'x', 31]]);
     expect(out.map((o) => fmt(o.updated))).toEqual([['u[0,10]=1'], ['u[0,19]=2'], ['u[30,40]=1'], ['v[31,41]=1']]);
     expect(fmt(out[2].expired)).toEqual(['u[0,19]=2']);
   });
 
   it('merges two sessions when a record bridges them', () => {
-    const f = makeFeeder(new SessionWindow({ timeout: 10, grace: 100, aggregation: Collect() }));
+    const f = makeFeeder(new SessionWindow({ gap: 10, grace: 100, aggregation: Collect() }));
     const out = f.feed([['u', 'a', 0], ['u', 'c', 18], ['u', 'b', 9]]);
     expect(out.map((o) => fmt(o.updated))).toEqual([['u[0,10]=["a"]'], ['u[18,28]=["c"]'], ['u[0,28]=["a","b","c"]']]);
     const sessions = f.run((v) => [...v.scan(['s'])].map(([k, s]) => [k[2], (s as { end: number }).end]));
@@ -157,8 +185,22 @@ describe('SessionWindow', () => {
     expect(fmt(f.closeAll())).toEqual(['u[0,28]=["a","b","c"]']);
   });
 
+  it('takes an old record into the open session it falls in and drops one that fits no open session', () => {
+    const late: LateRecord[] = [];
+    const f = makeFeeder(new SessionWindow({ gap: 10, aggregation: Collect(), onLate: (r) => late.push(r) }));
+    const out = f.feed([['u', 'a', 0], ['u', 'b', 9], ['u', 'c', 18], ['u', 'd', 5], ['u', 'e', 40], ['u', 'f', 29], ['u', 'g', 31]]);
+    // d: its own session [5,15) ended at wm 18, but the open session [0,28) contains it
+    expect(out.map((o) => fmt(o.updated))).toEqual([
+      ['u[0,10]=["a"]'], ['u[0,19]=["a","b"]'], ['u[0,28]=["a","b","c"]'], ['u[0,28]=["a","b","c","d"]'], ['u[40,50]=["e"]'], [], ['u[31,50]=["g","e"]'],
+    ]);
+    expect(out.map((o) => o.late)).toEqual([false, false, false, false, false, true, false]);
+    expect(fmt(out[4].expired)).toEqual(['u[0,28]=["a","b","c","d"]']);
+    expect(late).toEqual([{ key: 'u', value: 'f', timestamp: 29, watermark: 40 }]);
+    expect(fmt(f.closeAll())).toEqual(['u[31,50]=["g","e"]']);
+  });
+
   it('requires an aggregation that can merge', () => {
-    expect(() => new SessionWindow({ timeout: 10, aggregation: Reduce(0, (a: number, v: number) => a + v) })).toThrow(/merge/);
-    expect(() => new SessionWindow({ timeout: 10, aggregation: Reduce(0, (a: number, v: number) => a + v, (a, b) => a + b) })).not.toThrow();
+    expect(() => new SessionWindow({ gap: 10, aggregation: Reduce(0, (a: number, v: number) => a + v) })).toThrow(/merge/);
+    expect(() => new SessionWindow({ gap: 10, aggregation: Reduce(0, (a: number, v: number) => a + v, (a, b) => a + b) })).not.toThrow();
   });
 });

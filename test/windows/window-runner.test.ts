@@ -24,7 +24,7 @@ describe('WindowRunner', () => {
   const store = () => new InMemoryStateStore({ topic: 't', partition: 0 });
   const step = <T>(s: InMemoryStateStore, f: (v: ReturnType<ReturnType<InMemoryStateStore['begin']>['view']>) => T): T => {
     const tx = s.begin();
-    const out = f(tx.view('tumbling_window_1000'));
+    const out = f(tx.view('tumbling_window_1000_sum'));
     tx.commit();
     return out;
   };
@@ -57,6 +57,36 @@ describe('WindowRunner', () => {
     // a straggler for the closed window is late; nothing is emitted twice
     expect(step(s, (v) => runner.process('t[0]', 'k', 1, 900, v))).toEqual([]);
     expect(runner.window.lateCount).toBe(1);
+  });
+
+  it('track() starts idle time for an unseen partition once; forget() lets it be tracked again', () => {
+    const clock = new ManualClock(0);
+    const runner = new WindowRunner(new TumblingWindow({ duration: 1000, aggregation: Sum() }), { mode: 'final', idleTimeout: 100, clock });
+    const s = store();
+    step(s, (v) => runner.process('t[0]', 'k', 1, 10, v));
+    clock.advance(60);
+    runner.track('t[0]'); // seen already: its activity stays at 0
+    runner.track('t[1]'); // restored from an earlier run: idle from now (60)
+    clock.advance(40);
+    expect(runner.idlePartitions()).toEqual(['t[0]']);
+    expect(fmt(step(s, (v) => runner.closeIdle('t[0]', v)))).toEqual(['k[0,1000]=1']);
+    runner.track('t[0]'); // closed and still assigned: not tracked again
+    clock.advance(60);
+    expect(runner.idlePartitions()).toEqual(['t[1]']);
+    runner.forget('t[0]');
+    runner.track('t[0]'); // assigned again after a revocation
+    clock.advance(100);
+    expect(runner.idlePartitions()).toEqual(['t[1]', 't[0]']);
+  });
+
+  it('counts late records in the stats it is given', () => {
+    const runner = new WindowRunner(new TumblingWindow({ duration: 1000, aggregation: Sum() }), { mode: 'current' });
+    const stats = { lateRecords: 5 };
+    runner.useStats(stats);
+    const s = store();
+    const out = [[1, 1500], [2, 999], [3, 1000], [4, 10]].map(([v, ts]) => fmt(step(s, (view) => runner.process('t[0]', 'k', v, ts, view))));
+    expect(out).toEqual([['k[1000,2000]=1'], [], ['k[1000,2000]=4'], []]);
+    expect(stats.lateRecords).toBe(7);
   });
 
   it('rejects idleTimeout with current()', () => {

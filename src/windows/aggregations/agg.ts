@@ -1,11 +1,12 @@
-import type { Aggregator } from './aggregator.ts';
+import { labelSafe, type Aggregator } from './aggregator.ts';
 
 type Spec = Record<string, Aggregator>;
 type ResultOf<S extends Spec> = { [K in keyof S]: S[K] extends Aggregator<any, any, infer R> ? R : never };
 
 /**
  * Runs several aggregations over the same window; the window result carries each under its name
- * next to `start` and `end`.
+ * next to `start` and `end`. Its label lists each name with its aggregation's label
+ * (`revenue-sum_amount.orders-count`), so the default window store name tells specs apart.
  *
  * @example
  * ```ts
@@ -16,17 +17,35 @@ type ResultOf<S extends Spec> = { [K in keyof S]: S[K] extends Aggregator<any, a
  */
 export function agg<S extends Spec>(spec: S): Aggregator<unknown, Record<string, unknown>, ResultOf<S>> {
   const names = Object.keys(spec);
-  const canMerge = names.every((n) => typeof spec[n].merge === 'function');
-  const map = (f: (name: string, a: Aggregator) => unknown): Record<string, unknown> => {
-    const out: Record<string, unknown> = {};
-    for (const name of names) out[name] = f(name, spec[name]);
-    return out;
-  };
+  const aggregators = names.map((n) => spec[n]);
+  const canMerge = aggregators.every((a) => typeof a.merge === 'function');
+  // plain loops: add and result run for every record
   return {
     spread: true,
-    initial: () => map((_, a) => a.initial()),
-    add: (acc, value) => map((n, a) => a.add(acc[n], value)),
-    ...(canMerge ? { merge: (x: Record<string, unknown>, y: Record<string, unknown>) => map((n, a) => a.merge!(x[n], y[n])) } : {}),
-    result: (acc) => map((n, a) => a.result(acc[n])) as ResultOf<S>,
+    label: names.map((n, i) => `${labelSafe(n)}-${aggregators[i].label ?? 'custom'}`).join('.'),
+    initial: () => {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < names.length; i++) out[names[i]] = aggregators[i].initial();
+      return out;
+    },
+    add: (acc, value) => {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < names.length; i++) out[names[i]] = aggregators[i].add(acc[names[i]], value);
+      return out;
+    },
+    ...(canMerge
+      ? {
+          merge: (x: Record<string, unknown>, y: Record<string, unknown>) => {
+            const out: Record<string, unknown> = {};
+            for (let i = 0; i < names.length; i++) out[names[i]] = aggregators[i].merge!(x[names[i]], y[names[i]]);
+            return out;
+          },
+        }
+      : {}),
+    result: (acc) => {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < names.length; i++) out[names[i]] = aggregators[i].result(acc[names[i]]);
+      return out as ResultOf<S>;
+    },
   };
 }

@@ -7,6 +7,7 @@
  * @example
  * ```ts
  * const countEven: Aggregator<number, number, number> = {
+ *   label: 'count_even', // default window store names end in it
  *   initial: () => 0,
  *   add: (acc, v) => (v % 2 === 0 ? acc + 1 : acc),
  *   merge: (a, b) => a + b,
@@ -21,6 +22,39 @@ export interface Aggregator<V = any, A = any, R = any> {
   result(acc: A): R;
   /** True for {@link agg}: results are spread into the window result instead of under `value`. */
   readonly spread?: boolean;
+  /**
+   * What it computes, for default window store names (`sum_amount` → `tumbling_window_60000_sum_amount`):
+   * letters, digits, `_`, `-` and `.` (it becomes part of a changelog topic name). Without one the
+   * window's default name says `custom`.
+   */
+  readonly label?: string;
+}
+
+/**
+ * The {@link Aggregator.label} of a built-in aggregation: its kind, then its field if any
+ * (characters other than letters, digits and `_` become `_`).
+ *
+ * @example
+ * ```ts
+ * aggregationLabel('sum', 'amount'); // 'sum_amount'
+ * aggregationLabel('count');         // 'count'
+ * ```
+ */
+export function aggregationLabel(kind: string, field?: string): string {
+  return field === undefined ? kind : `${kind}_${labelSafe(field)}`;
+}
+
+/**
+ * `text` with every character other than letters, digits and `_` replaced by `_`, so it can be
+ * part of a store (and changelog topic) name.
+ *
+ * @example
+ * ```ts
+ * labelSafe('unit price'); // 'unit_price'
+ * ```
+ */
+export function labelSafe(text: string): string {
+  return text.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Aggregator } from './aggregator.ts';
  */
 export function Count(): Aggregator<unknown, number, number> {
   return {
+    label: 'count',
     initial: () => 0,
     add: (acc) => acc + 1,
     merge: (a, b) => a + b,

@@ -1,4 +1,4 @@
-import { numberOf, type Aggregator } from './aggregator.ts';
+import { aggregationLabel, numberOf, type Aggregator } from './aggregator.ts';
 
 /**
  * The largest of the values (or their `field`); null for a window without values.
@@ -10,6 +10,7 @@ import { numberOf, type Aggregator } from './aggregator.ts';
  */
 export function Max(field?: string): Aggregator<unknown, number | null, number | null> {
   return {
+    label: aggregationLabel('max', field),
     initial: () => null,
     add: (acc, value) => {
       const v = numberOf(value, field);

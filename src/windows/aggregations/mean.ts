@@ -1,4 +1,4 @@
-import { numberOf, type Aggregator } from './aggregator.ts';
+import { aggregationLabel, numberOf, type Aggregator } from './aggregator.ts';
 
 /**
  * The arithmetic mean of the values (or their `field`).
@@ -10,6 +10,7 @@ import { numberOf, type Aggregator } from './aggregator.ts';
  */
 export function Mean(field?: string): Aggregator<unknown, [sum: number, count: number], number> {
   return {
+    label: aggregationLabel('mean', field),
     initial: () => [0, 0],
     add: ([sum, count], value) => [sum + numberOf(value, field), count + 1],
     merge: (a, b) => [a[0] + b[0], a[1] + b[1]],

@@ -12,6 +12,7 @@ import type { Aggregator } from './aggregator.ts';
  */
 export function Reduce<V, A>(init: A, fn: (acc: A, value: V) => A, merge?: (a: A, b: A) => A): Aggregator<V, A, A> {
   return {
+    label: 'reduce',
     initial: () => structuredClone(init),
     add: fn,
     ...(merge ? { merge } : {}),

@@ -1,4 +1,4 @@
-import { numberOf, type Aggregator } from './aggregator.ts';
+import { aggregationLabel, numberOf, type Aggregator } from './aggregator.ts';
 
 /**
  * Sums the values (or their `field`).
@@ -10,6 +10,7 @@ import { numberOf, type Aggregator } from './aggregator.ts';
  */
 export function Sum(field?: string): Aggregator<unknown, number, number> {
   return {
+    label: aggregationLabel('sum', field),
     initial: () => 0,
     add: (acc, value) => acc + numberOf(value, field),
     merge: (a, b) => a + b,
