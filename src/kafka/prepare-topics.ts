@@ -1,7 +1,10 @@
-import { ConfigResourceTypes, type Admin } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Topic } from '../topics/topic.ts';
 import { TopicLayoutError } from './topic-layout-error.ts';
+
+// kafkajs is CommonJS and Node's ESM loader does not see this export by name.
+const { ConfigResourceTypes } = kafkajs;
 
 /** What {@link prepareTopics} found and did. */
 export interface TopicLayout {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeKey, encodeKey, prefixEnd } from '../../src/state/base/key-codec.ts';
+import { decodeKey, encodeKey, partEnd, prefixEnd } from '../../src/state/base/key-codec.ts';
 
 describe('encodeKey', () => {
   it('round-trips strings (with NUL and non-ASCII) and numbers', () => {
@@ -13,6 +13,14 @@ describe('encodeKey', () => {
     expect(encodeKey(['ü']).toString('hex')).toBe('02c3bc0001');
     expect(() => decodeKey(Buffer.from('0261', 'hex'))).toThrow('truncated inside a string part');
     expect(() => decodeKey(Buffer.from('02610002', 'hex'))).toThrow('invalid escape 0x00 0x2');
+  });
+
+  it('partEnd finds where a part ends, and a prefix argument equals encoding the joined tuple', () => {
+    const bytes = encodeKey(['a\u0000b', 7, 'c']);
+    expect(bytes.subarray(0, partEnd(bytes, 0))).toEqual(encodeKey(['a\u0000b']));
+    expect(bytes.subarray(0, partEnd(bytes, partEnd(bytes, 0)))).toEqual(encodeKey(['a\u0000b', 7]));
+    expect(encodeKey([7, 'c'], encodeKey(['a\u0000b']))).toEqual(bytes);
+    expect(() => partEnd(Buffer.from('0261', 'hex'), 0)).toThrow('truncated');
   });
 
   it('orders tuples like their parts: numbers numerically, strings bytewise, prefixes first', () => {

@@ -1,4 +1,4 @@
-import { decodeKey, encodeKey, prefixEnd, type KeyPart, type StoreKey } from './key-codec.ts';
+import { decodeKey, encodeKey, partEnd, prefixEnd, type KeyPart, type StoreKey } from './key-codec.ts';
 import { PendingWrites } from './pending-writes.ts';
 import { StateError } from './state-error.ts';
 import type { StoreBackend } from './store-backend.ts';
@@ -81,7 +81,7 @@ export class BufferedTransaction implements PartitionTransaction {
   private makeView(storeName: string): StoreView {
     const storePrefix = encodeKey([storeName]);
     const storePrefixId = storePrefix.toString('latin1');
-    const bytesOf = (key: StoreKey): Buffer => Buffer.concat([storePrefix, encodeKey(key)]);
+    const bytesOf = (key: StoreKey): Buffer => encodeKey(key, storePrefix);
     const read = (key: StoreKey): unknown => {
       const bytes = bytesOf(key);
       const buffered = this.pending.get(bytes.toString('latin1'));
@@ -90,8 +90,9 @@ export class BufferedTransaction implements PartitionTransaction {
     const write = (key: StoreKey, value: unknown): void => {
       this.assertOpen();
       const bytes = bytesOf(key);
-      const bucket = key.length === 0 ? storePrefixId : storePrefixId + encodeKey([key[0]]).toString('latin1');
-      this.pending.set(bytes.toString('latin1'), bucket, { storeName, key: [...key], bytes, value });
+      const id = bytes.toString('latin1');
+      const bucket = key.length === 0 ? storePrefixId : id.slice(0, partEnd(bytes, storePrefix.length));
+      this.pending.set(id, bucket, { storeName, key: [...key], bytes, value });
     };
     return {
       get: read,

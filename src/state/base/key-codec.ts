@@ -19,6 +19,8 @@ const STRING_END = 0x01;
  * Grammar, per part: `0x01 <8-byte sortable IEEE-754 double>` for numbers, or
  * `0x02 <UTF-8 bytes with 0x00 written as 0x00 0xFF> 0x00 0x01` for strings. Every part is
  * self-delimiting, so the encoding of a tuple prefix is a byte prefix of the whole tuple's.
+ * `prefix` (bytes of an already encoded tuple) is written first: `encodeKey(b, encodeKey(a))`
+ * equals `encodeKey([...a, ...b])`.
  *
  * @example
  * ```ts
@@ -27,15 +29,15 @@ const STRING_END = 0x01;
  * Buffer.compare(a, b); // -1
  * ```
  */
-export function encodeKey(parts: StoreKey): Buffer {
-  let size = 0;
+export function encodeKey(parts: StoreKey, prefix?: Buffer): Buffer {
+  let size = prefix === undefined ? 0 : prefix.length;
   for (const part of parts) {
     if (typeof part === 'number') size += 9;
     else if (typeof part === 'string') size += 3 + Buffer.byteLength(part, 'utf8') * 2; // upper bound: every byte a NUL
     else throw new StateError(`A state key part has type ${typeof part}; state keys hold only strings and numbers.`);
   }
   const out = Buffer.allocUnsafe(size);
-  let o = 0;
+  let o = prefix === undefined ? 0 : prefix.copy(out, 0);
   for (const part of parts) {
     if (typeof part === 'number') {
       if (Number.isNaN(part)) throw new StateError('A state key part is NaN; use finite numbers or strings in state keys.');
@@ -122,6 +124,26 @@ export function decodeKey(bytes: Uint8Array): KeyPart[] {
     }
   }
   return parts;
+}
+
+/**
+ * The offset just past the key part that starts at `offset` of encoded key bytes.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeKey(['user-1', 'total']);
+ * bytes.subarray(0, partEnd(bytes, 0)); // the encoding of ['user-1']
+ * ```
+ */
+export function partEnd(bytes: Buffer, offset: number): number {
+  if (bytes[offset] === NUMBER_TAG) return offset + 9;
+  for (let i = offset + 1; i < bytes.length - 1; i++) {
+    if (bytes[i] === ESCAPE) {
+      if (bytes[i + 1] === STRING_END) return i + 2;
+      i++; // an escaped NUL
+    }
+  }
+  throw new StateError('A state key is truncated inside a string part; the key bytes are corrupt.');
 }
 
 /**
