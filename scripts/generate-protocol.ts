@@ -5,7 +5,7 @@
  *
  * @example
  * ```sh
- * npm run generate:protocol                       # reads ../shared/kafka-protocol/message
+ * npm run generate:protocol                       # reads vendor/kafka-protocol/message
  * npx tsx scripts/generate-protocol.ts path/to/message            # another schema folder
  * npx tsx scripts/generate-protocol.ts path/to/message out/dir    # write elsewhere (freshness test)
  * ```
@@ -430,7 +430,7 @@ function fileFor(specs: MessageSpec[], base: string): string {
 
 function main(): void {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const dir = resolve(process.argv[2] ?? join(root, '../shared/kafka-protocol/message'));
+  const dir = resolve(process.argv[2] ?? join(root, 'vendor/kafka-protocol/message'));
   const outDir = resolve(process.argv[3] ?? join(root, 'src/protocol/generated'));
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
-const schemas = resolve(root, '../shared/kafka-protocol/message');
+const schemas = resolve(root, 'vendor/kafka-protocol/message');
 
 describe('generated codecs', () => {
   it('are exactly what scripts/generate-protocol.ts writes from the schemas (regenerate with npm run generate:protocol)', () => {
