@@ -2,7 +2,7 @@
 //   npx tsx apps/jokes-producer.ts --broker localhost:9092 [--count 10] [--rate 5]
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
-import { Application } from '../src/index.ts';
+import { Application, GeneratorSource } from '../src/index.ts';
 import type { LogLevel } from '../src/logger.ts';
 import { isMain, parseAppFlags } from './app-flags.ts';
 
@@ -28,12 +28,11 @@ export function loadJokes(file: URL | string = JOKES_FILE): Joke[] {
   return JSON.parse(readFileSync(file, 'utf8')) as Joke[];
 }
 
-/** Creates `topic` when the broker lacks it (the producer does not auto-create); returns its partition count. */
-async function ensureTopic(broker: string, topic: string): Promise<number> {
+/** How many partitions `topic` has on the broker. */
+async function partitionCount(broker: string, topic: string): Promise<number> {
   const admin = new Kafka({ clientId: 'jokes-producer-admin', brokers: [broker], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    if (!(await admin.listTopics()).includes(topic)) await admin.createTopics({ waitForLeaders: true, topics: [{ topic }] });
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
     return metadata.topics[0]?.partitions.length ?? 0;
   } finally {
@@ -56,8 +55,9 @@ export interface ProduceJokesOptions {
 }
 
 /**
- * Produces the jokes with `app.getProducer()` and resolves with how many were sent and how many
- * partitions the topic has.
+ * Produces the jokes through a {@link GeneratorSource} (cycling through the file when `count` is
+ * larger than it) and resolves with how many were sent and how many partitions the topic has.
+ * On a terminal a progress bar follows the count; Ctrl-C stops after what was sent so far.
  *
  * @example
  * ```ts
@@ -67,28 +67,25 @@ export interface ProduceJokesOptions {
 export async function produceJokes(options: ProduceJokesOptions): Promise<{ produced: number; partitions: number }> {
   const jokes = loadJokes();
   const count = options.count ?? jokes.length;
-  const rate = options.rate ?? 0;
   const app = new Application({ brokerAddress: options.broker, clientId: 'jokes-producer', ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
   const topic = app.topic<Joke>(options.topic ?? JOKES_TOPIC);
-  const partitions = await ensureTopic(options.broker, topic.name);
-  const producer = app.getProducer();
+  let produced = 0;
+  const source = new GeneratorSource<Joke>({
+    name: 'jokes-producer',
+    count,
+    rate: options.rate ?? 0,
+    generate: (i) => {
+      const joke = jokes[i % jokes.length]!;
+      produced = i + 1;
+      return { key: String(joke.id), value: joke };
+    },
+  });
+  app.addSource(source, topic);
   const started = Date.now();
-  try {
-    for (let i = 0; i < count; i += 1) {
-      const joke = jokes[i % jokes.length];
-      producer.produce(topic, { key: String(joke.id), value: joke });
-      if (rate > 0) {
-        await producer.flush();
-        const wait = started + ((i + 1) / rate) * 1000 - Date.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    }
-    await producer.flush();
-  } finally {
-    await producer.close();
-  }
-  if (!options.quiet) console.log(`jokes-producer: produced ${count} jokes to "${topic.name}" (${partitions} partition(s)) in ${Date.now() - started} ms`);
-  return { produced: count, partitions };
+  await app.run();
+  const partitions = await partitionCount(options.broker, topic.name);
+  if (!options.quiet) console.log(`jokes-producer: produced ${produced} jokes to "${topic.name}" (${partitions} partition(s)) in ${Date.now() - started} ms`);
+  return { produced, partitions };
 }
 
 if (isMain(import.meta.url)) {

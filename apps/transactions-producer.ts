@@ -1,7 +1,8 @@
 // Produces random e-commerce transactions to `transactions`, keyed by user_id.
 //   npx tsx apps/transactions-producer.ts --count 1000 --rate 50 --broker localhost:9092
 import { faker as defaultFaker, type Faker } from '@faker-js/faker';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Application, GeneratorSource } from '../src/index.ts';
+import type { LogLevel } from '../src/logger.ts';
 import { isMain, parseAppFlags } from './app-flags.ts';
 
 /** One purchase, as the course exercise defines it. */
@@ -36,74 +37,59 @@ export function makeTransaction(faker: Faker = defaultFaker, at: Date = new Date
   };
 }
 
-/** Options of {@link produceTransactions}. */
-export interface ProduceTransactionsOptions {
-  producer: Producer;
-  /** How many transactions; default unbounded (until `signal` aborts). */
+/** Options of {@link createTransactionsProducer}: where to produce, how many and how fast. */
+export interface TransactionsProducerOptions {
+  /** Default: env SLUICE_BROKER_ADDRESS, else localhost:9092. */
+  brokerAddress?: string;
+  /** How many transactions; default unbounded (until Ctrl-C or `app.stop()`). */
   count?: number;
   /** Transactions per second; 0 = as fast as possible. */
   rate?: number;
-  signal?: AbortSignal;
+  /** Default `transactions`. */
+  topic?: string;
+  /** Seed it for reproducible transactions. */
   faker?: Faker;
-  /** Called after each sent batch with the running total. */
-  onProgress?: (sent: number) => void;
+  logLevel?: LogLevel;
+  /** Called with the running total every `every` transactions (default 1000). */
+  onProgress?: (produced: number) => void;
+  every?: number;
 }
 
 /**
- * Sends transactions in batches (at most 100 per send, paced to `rate`); resolves with how many
- * were sent.
+ * The producer app: a {@link GeneratorSource} of random transactions feeding `transactions`
+ * (3 partitions, key = user_id, message timestamp = the transaction's). `produced()` counts what
+ * it generated; once `app.run()` has resolved, all of it is acknowledged.
  *
  * @example
  * ```ts
- * const sent = await produceTransactions({ producer, count: 500, rate: 0 });
+ * const { app, produced } = createTransactionsProducer({ brokerAddress: 'localhost:9092', count: 500, rate: 50 });
+ * await app.run();
+ * console.log(produced()); // 500
  * ```
  */
-export async function produceTransactions(options: ProduceTransactionsOptions): Promise<number> {
-  const { producer, count = Infinity, rate = 0, signal, faker = defaultFaker } = options;
-  const batchSize = rate > 0 ? Math.max(1, Math.min(100, Math.round(rate / 10))) : 100;
-  const started = Date.now();
-  let sent = 0;
-  while (sent < count && !signal?.aborted) {
-    const n = Math.min(batchSize, count - sent);
-    const now = Date.now();
-    const messages = Array.from({ length: n }, () => {
-      const t = makeTransaction(faker, new Date(now));
-      return { key: t.user_id, value: JSON.stringify(t), timestamp: String(now) };
-    });
-    await producer.send({ topic: TRANSACTIONS_TOPIC, messages });
-    sent += n;
-    options.onProgress?.(sent);
-    if (rate > 0) {
-      const due = started + (sent / rate) * 1000;
-      const wait = due - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    }
-  }
-  return sent;
-}
-
-async function main(): Promise<void> {
-  const flags = parseAppFlags({ name: 'transactions-producer', description: `Produces random e-commerce transactions to "${TRANSACTIONS_TOPIC}", keyed by user_id`, kind: 'producer' });
-  const kafka = new Kafka({ clientId: 'transactions-producer', brokers: [flags.broker], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: TRANSACTIONS_TOPIC, numPartitions: 3 }] });
-  await admin.disconnect();
-  const producer = kafka.producer();
-  await producer.connect();
-  const stop = new AbortController();
-  process.once('SIGINT', () => stop.abort());
-  const sent = await produceTransactions({
-    producer,
-    count: flags.count,
-    rate: flags.rate,
-    signal: stop.signal,
-    onProgress: (n) => {
-      if (n % 1000 === 0) console.log(`sent ${n} transactions`);
+export function createTransactionsProducer(options: TransactionsProducerOptions = {}): { app: Application; produced: () => number } {
+  const { faker = defaultFaker, every = 1000 } = options;
+  const app = new Application({ clientId: 'transactions-producer', ...(options.brokerAddress ? { brokerAddress: options.brokerAddress } : {}), ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
+  const topic = app.topic<Transaction>(options.topic ?? TRANSACTIONS_TOPIC, { config: { numPartitions: 3 } });
+  let produced = 0;
+  const source = new GeneratorSource<Transaction>({
+    name: 'transactions-producer',
+    ...(options.count === undefined ? {} : { count: options.count }),
+    rate: options.rate ?? 0,
+    generate: () => {
+      const t = makeTransaction(faker, new Date());
+      produced++;
+      if (produced % every === 0) options.onProgress?.(produced);
+      return { key: t.user_id, value: t, timestamp: Date.parse(t.timestamp) };
     },
   });
-  await producer.disconnect();
-  console.log(`sent ${sent} transactions to "${TRANSACTIONS_TOPIC}"`);
+  app.addSource(source, topic);
+  return { app, produced: () => produced };
 }
 
-if (isMain(import.meta.url)) await main();
+if (isMain(import.meta.url)) {
+  const flags = parseAppFlags({ name: 'transactions-producer', description: `Produces random e-commerce transactions to "${TRANSACTIONS_TOPIC}", keyed by user_id`, kind: 'producer' });
+  const { app, produced } = createTransactionsProducer({ brokerAddress: flags.broker, count: flags.count, rate: flags.rate, onProgress: (n) => console.log(`sent ${n} transactions`) });
+  await app.run(); // until --count is reached or Ctrl-C
+  console.log(`sent ${produced()} transactions to "${TRANSACTIONS_TOPIC}"`);
+}

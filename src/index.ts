@@ -66,6 +66,12 @@ export type { PipelineEnv } from './dataframe/pipeline-env.ts';
 export type { Row } from './dataframe/row.ts';
 export { ProcessingError } from './dataframe/processing-error.ts';
 export { SluiceProducer, type ProduceMessage, type SluiceProducerOptions } from './kafka/sluice-producer.ts';
+// Sources: feed a topic from outside Kafka (app.addSource / app.dataframe(source))
+export type { Source, SourceContext } from './sources/base/source.ts';
+export type { PositionStore } from './sources/base/position-store.ts';
+export { SourceError } from './sources/base/source-error.ts';
+export { GeneratorSource, type GeneratorSourceOptions } from './sources/generator-source.ts';
+export { sourcePositionTopicName } from './sources/topic-position-store.ts';
 export { BrokerUnavailableError } from './kafka/broker-unavailable-error.ts';
 export { TopicLayoutError } from './kafka/topic-layout-error.ts';
 export { prepareTopics, type TopicLayout, type PrepareTopicsOptions } from './kafka/prepare-topics.ts';

@@ -46,7 +46,7 @@ describe('Application options', () => {
   });
 
   it('refuses to run without a dataframe', async () => {
-    await expect(new Application({ logLevel: 'silent' }).run()).rejects.toThrow('nothing to run: declare a dataframe with app.dataframe(topic) before app.run()');
+    await expect(new Application({ logLevel: 'silent' }).run()).rejects.toThrow('nothing to run: declare a dataframe with app.dataframe(topic) or a source with app.addSource(source) before app.run()');
   });
 
   it('registers declared topics and rejects conflicting redeclarations', () => {

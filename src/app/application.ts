@@ -20,6 +20,8 @@ import { StateManager } from '../state/state-manager.ts';
 import { registerFrameStores, stateHooks } from '../state/state-hooks.ts';
 import { bindTopicOwner } from '../state/topic-owner.ts';
 import type { WallClock } from '../windows/wall-clock.ts';
+import type { Source } from '../sources/base/source.ts';
+import { SourceSet } from '../sources/source-set.ts';
 
 let applicationsCreated = 0;
 
@@ -70,6 +72,7 @@ export class Application {
   private running = false;
   private stateManager: StateManager | undefined;
   private readonly partitionLimits: { topic: string; maxPartitions: number; because: string }[] = [];
+  private readonly sources = new SourceSet();
 
   constructor(options: ApplicationOptions = {}) {
     this.config = resolveApplicationConfig(options);
@@ -91,15 +94,34 @@ export class Application {
   }
 
   /**
-   * A frame reading `topic`; every branch derived from it runs when the app runs.
+   * Runs `source` when the app runs, producing to `topic` (default: a topic named after the
+   * source). Returns the topic. An app with sources and no dataframe runs until its sources finish.
+   *
+   * @example
+   * ```ts
+   * const orders = app.addSource(new FileSource<Order>({ path: 'data/orders.jsonl' }), app.topic<Order>('orders'));
+   * await app.run(); // produces the file's lines, then returns
+   * ```
+   */
+  addSource<V, K = string>(source: Source<V, K, any>, topic: Topic<V, K> = this.topic<V, K>(source.name)): Topic<V, K> {
+    this.sources.add(source, topic);
+    for (const t of this.sources.topics()) this.topics.register(t);
+    return topic;
+  }
+
+  /**
+   * A frame reading `input`: a topic, or a source (which the app then runs, producing to a topic
+   * named after it, see {@link addSource}). Every branch derived from it runs when the app runs.
    *
    * @example
    * ```ts
    * const sdf = app.dataframe(clicks);
    * sdf.filter((c) => c.url.startsWith('/shop')).print();
+   * app.dataframe(new GeneratorSource({ name: 'ticks', rate: 1, generate: (i) => ({ value: i }) })).print();
    * ```
    */
-  dataframe<V, K>(topic: Topic<V, K>): StreamingDataFrame<V, K> {
+  dataframe<V, K>(input: Topic<V, K> | Source<V, K, any>): StreamingDataFrame<V, K> {
+    const topic = input instanceof Topic ? input : this.addSource(input);
     this.topics.register(topic);
     const sdf = StreamingDataFrame.fromTopic(topic);
     this.dataframes.push(sdf);
@@ -199,19 +221,33 @@ export class Application {
    */
   async run(): Promise<void> {
     if (this.running) throw new SluiceError('this Application is already running; call run() once');
-    if (this.dataframes.length === 0) throw new SluiceError('nothing to run: declare a dataframe with app.dataframe(topic) before app.run()');
+    if (this.dataframes.length === 0 && this.sources.size === 0) {
+      throw new SluiceError('nothing to run: declare a dataframe with app.dataframe(topic) or a source with app.addSource(source) before app.run()');
+    }
     this.running = true;
     this.stopRequested = false;
     const onSignal = () => void this.stop();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const producer = this.getProducer();
-    const processor = this.createProcessor();
+    const processor = this.dataframes.length > 0 ? this.createProcessor() : undefined;
+    const sourceProducer = this.sources.size > 0 ? this.getProducer() : undefined;
+    let sourcesDone: Promise<unknown> | undefined;
     try {
       const { brokerAddress, brokerAvailabilityTimeout } = this.config;
       await waitForBroker({ brokerAddress, timeoutMs: brokerAvailabilityTimeout, logger: this.logger, clientId: this.config.clientId });
       await this.prepareTopics();
       if (this.stopRequested) return;
+      if (sourceProducer) {
+        const reader = new KafkaChangelogReader({ kafka: this.kafka() });
+        const onError = (): void => void this.stop();
+        sourcesDone = this.sources.start({ producer: sourceProducer, reader, logger: this.logger, checkpointInterval: this.config.commitInterval, onError });
+        sourcesDone.catch(() => undefined); // awaited below; a failure meanwhile stops the app through onError
+      }
+      if (!processor) {
+        await sourcesDone;
+        return;
+      }
       const consumer = this.getConsumer();
       await consumer.connect();
       this.loop = new KafkaRunLoop({
@@ -228,11 +264,15 @@ export class Application {
       const done = this.loop.run();
       if (this.stopRequested) void this.loop.stop();
       await done;
+      await sourcesDone;
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      this.sources.stop();
+      await sourcesDone?.catch(() => undefined);
+      await sourceProducer?.close().catch((e) => this.logger.warn({ err: e }, 'source producer close failed'));
       await producer.close().catch((e) => this.logger.warn({ err: e }, 'producer close failed'));
-      processor.close();
+      processor?.close();
       await this.stateManager?.close().catch((e) => this.logger.warn({ err: e }, 'closing state stores failed'));
       this.stateManager = undefined;
       this.consumer = undefined;
@@ -253,6 +293,7 @@ export class Application {
    */
   async stop(): Promise<void> {
     this.stopRequested = true;
+    this.sources.stop();
     await this.loop?.stop();
   }
 
