@@ -71,6 +71,8 @@ export type { Source, SourceContext } from './sources/base/source.ts';
 export type { PositionStore } from './sources/base/position-store.ts';
 export { SourceError } from './sources/base/source-error.ts';
 export { GeneratorSource, type GeneratorSourceOptions } from './sources/generator-source.ts';
+export { FileSource, type FileSourceOptions, type FilePosition } from './sources/file-source.ts';
+export type { CsvOptions } from './sources/file/csv-records.ts';
 export { sourcePositionTopicName } from './sources/topic-position-store.ts';
 export { BrokerUnavailableError } from './kafka/broker-unavailable-error.ts';
 export { TopicLayoutError } from './kafka/topic-layout-error.ts';
