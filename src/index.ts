@@ -46,6 +46,8 @@ export { Processor, type InputBatch, type BatchResult, type ProcessorOptions, ty
 export type { ProcessingHooks } from './app/processing-hooks.ts';
 export { emptyStats, type ProcessingStats } from './app/processing-stats.ts';
 export { KafkaRunLoop, type KafkaRunLoopOptions } from './app/kafka-run-loop.ts';
+export type { Checkpoint, CheckpointParticipant } from './app/checkpoint.ts';
+export { AtLeastOnceCheckpoint, type AtLeastOnceCheckpointOptions } from './app/at-least-once-checkpoint.ts';
 export { TopicRegistry } from './app/topic-registry.ts';
 export { Topic, type TopicOptions, type TopicConfig } from './topics/topic.ts';
 export type { MessageContext, MessageHeaders, RawMessage, OutgoingRecord, TopicPartition } from './topics/message-context.ts';
@@ -66,6 +68,13 @@ export type { PipelineEnv } from './dataframe/pipeline-env.ts';
 export type { Row } from './dataframe/row.ts';
 export { ProcessingError } from './dataframe/processing-error.ts';
 export { SluiceProducer, type ProduceMessage, type SluiceProducerOptions } from './kafka/sluice-producer.ts';
+export { createKafkaClient, type KafkaClientOptions } from './kafka/create-kafka-client.ts';
+export type { KafkaClient, KafkaClientKind, PartitionReadRequest } from './kafka/kafka-client.ts';
+export type { KafkaAdmin, NewTopic, TopicDescription, PartitionOffsets } from './kafka/kafka-admin.ts';
+export type { GroupConsumer, GroupConsumerOptions, ConsumerHandler, FetchedBatch, CommitOffset, GroupMetadata, IsolationLevel } from './kafka/group-consumer.ts';
+export type { RecordProducer, RecordProducerOptions } from './kafka/record-producer.ts';
+export type { TransactionalProducer, TransactionalProducerOptions } from './kafka/transactional-producer.ts';
+export type { ConsumedMessage } from './kafka/consumed-message.ts';
 // Sources: feed a topic from outside Kafka (app.addSource / app.dataframe(source))
 export type { Source, SourceContext } from './sources/base/source.ts';
 export type { PositionStore } from './sources/base/position-store.ts';

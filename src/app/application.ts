@@ -1,15 +1,17 @@
-import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { StreamingDataFrame } from '../dataframe/streaming-data-frame.ts';
 import { SluiceError } from '../errors.ts';
 import { prepareTopics } from '../kafka/prepare-topics.ts';
 import { TopicLayoutError } from '../kafka/topic-layout-error.ts';
 import { createKafkaClient } from '../kafka/create-kafka-client.ts';
+import type { GroupConsumer } from '../kafka/group-consumer.ts';
+import type { KafkaClient } from '../kafka/kafka-client.ts';
 import { SluiceProducer } from '../kafka/sluice-producer.ts';
 import { waitForBroker } from '../kafka/wait-for-broker.ts';
 import { createLogger } from '../logger.ts';
 import { Topic, type TopicOptions } from '../topics/topic.ts';
 import { resolveApplicationConfig, type ApplicationConfig, type ApplicationOptions } from './application-config.ts';
+import { AtLeastOnceCheckpoint } from './at-least-once-checkpoint.ts';
 import { KafkaRunLoop } from './kafka-run-loop.ts';
 import { TopicRegistry } from './topic-registry.ts';
 import type { ProcessingHooks } from './processing-hooks.ts';
@@ -65,8 +67,8 @@ export class Application {
   readonly logger: Logger;
   private readonly dataframes: StreamingDataFrame<any, any>[] = [];
   private readonly hooks: ProcessingHooks[] = [];
-  private kafkaClient: Kafka | undefined;
-  private consumer: Consumer | undefined;
+  private client: KafkaClient | undefined;
+  private consumer: GroupConsumer | undefined;
   private loop: KafkaRunLoop | undefined;
   private stopRequested = false;
   private running = false;
@@ -175,7 +177,7 @@ export class Application {
     });
     for (const h of this.hooks) processor.addHooks(h);
     if (stateful) {
-      processor.addHooks(stateHooks(state, options.state ? undefined : new KafkaChangelogReader({ kafka: this.kafka() })));
+      processor.addHooks(stateHooks(state, options.state ? undefined : new KafkaChangelogReader({ client: this.kafka() })));
       if (!options.state) this.stateManager = state;
     }
     return processor;
@@ -192,20 +194,28 @@ export class Application {
    * ```
    */
   getProducer(): SluiceProducer {
-    return new SluiceProducer(this.kafka(), { logger: this.logger, onError: this.config.onProducerError });
+    return new SluiceProducer(this.kafka().producer(), { logger: this.logger, onError: this.config.onProducerError });
   }
 
   /**
-   * The raw kafkajs consumer of this app's group (the one `run()` uses once running).
+   * The consumer of this app's group, subscribed to the topics its dataframes read (the one
+   * `run()` uses once running).
    *
    * @example
    * ```ts
    * const consumer = app.getConsumer();
-   * await consumer.connect();
+   * await consumer.run({ onBatch: async (b) => console.log(b.messages.length), onAssignment: () => {} });
    * ```
    */
-  getConsumer(): Consumer {
-    this.consumer ??= this.kafka().consumer({ groupId: this.config.consumerGroup, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+  getConsumer(): GroupConsumer {
+    const topics = new Set<string>();
+    for (const sdf of this.dataframes) for (const root of sdf.node.ancestry().filter((n) => n.isRoot)) topics.add(root.topic!.name);
+    this.consumer ??= this.kafka().consumer({
+      groupId: this.config.consumerGroup,
+      topics: [...topics],
+      fromBeginning: this.config.autoOffsetReset === 'earliest',
+      maxWaitMs: 500,
+    });
     return this.consumer;
   }
 
@@ -229,8 +239,8 @@ export class Application {
     const onSignal = () => void this.stop();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    const producer = this.getProducer();
     const processor = this.dataframes.length > 0 ? this.createProcessor() : undefined;
+    const producer = this.kafka().producer();
     const sourceProducer = this.sources.size > 0 ? this.getProducer() : undefined;
     let sourcesDone: Promise<unknown> | undefined;
     try {
@@ -239,7 +249,7 @@ export class Application {
       await this.prepareTopics();
       if (this.stopRequested) return;
       if (sourceProducer) {
-        const reader = new KafkaChangelogReader({ kafka: this.kafka() });
+        const reader = new KafkaChangelogReader({ client: this.kafka() });
         const onError = (): void => void this.stop();
         sourcesDone = this.sources.start({ producer: sourceProducer, reader, logger: this.logger, checkpointInterval: this.config.commitInterval, onError });
         sourcesDone.catch(() => undefined); // awaited below; a failure meanwhile stops the app through onError
@@ -249,17 +259,15 @@ export class Application {
         return;
       }
       const consumer = this.getConsumer();
-      await consumer.connect();
-      this.loop = new KafkaRunLoop({
-        consumer,
+      const checkpoint = new AtLeastOnceCheckpoint({
         producer,
+        consumer,
         processor,
         logger: this.logger,
         stats: this.stats,
-        commitInterval: this.config.commitInterval,
-        fromBeginning: this.config.autoOffsetReset === 'earliest',
-        onProducerError: this.config.onProducerError,
+        ...(this.config.onProducerError ? { onProducerError: this.config.onProducerError } : {}),
       });
+      this.loop = new KafkaRunLoop({ consumer, checkpoint, processor, logger: this.logger, commitInterval: this.config.commitInterval });
       this.logger.info({ topics: processor.topics, group: this.config.consumerGroup, broker: brokerAddress }, 'running');
       const done = this.loop.run();
       if (this.stopRequested) void this.loop.stop();
@@ -274,6 +282,7 @@ export class Application {
       await producer.close().catch((e) => this.logger.warn({ err: e }, 'producer close failed'));
       processor?.close();
       await this.stateManager?.close().catch((e) => this.logger.warn({ err: e }, 'closing state stores failed'));
+      await this.client?.close().catch((e) => this.logger.warn({ err: e }, 'closing the Kafka client failed'));
       this.stateManager = undefined;
       this.consumer = undefined;
       this.loop = undefined;
@@ -299,26 +308,20 @@ export class Application {
 
   /** Creates missing topics (with `autoCreateTopics`) and checks that the broker's topics fit the pipeline. */
   private async prepareTopics(): Promise<void> {
-    const admin = this.kafka().admin();
-    await admin.connect();
-    try {
-      const { partitions } = await prepareTopics(admin, this.topics.all(), { logger: this.logger, create: this.config.autoCreateTopics });
-      for (const { topic, maxPartitions, because } of this.partitionLimits) {
-        const actual = partitions.get(topic);
-        if (actual === undefined || actual <= maxPartitions) continue;
-        throw new TopicLayoutError(
-          topic,
-          `topic '${topic}' has ${actual} partitions on the broker, but ${because}: the state of one key would be split across partitions. ` +
-            `Declare the topic with its partition count: app.topic('${topic}', { config: { numPartitions: ${actual} } }).`,
-        );
-      }
-    } finally {
-      await admin.disconnect();
+    const { partitions } = await prepareTopics(this.kafka().admin, this.topics.all(), { logger: this.logger, create: this.config.autoCreateTopics });
+    for (const { topic, maxPartitions, because } of this.partitionLimits) {
+      const actual = partitions.get(topic);
+      if (actual === undefined || actual <= maxPartitions) continue;
+      throw new TopicLayoutError(
+        topic,
+        `topic '${topic}' has ${actual} partitions on the broker, but ${because}: the state of one key would be split across partitions. ` +
+          `Declare the topic with its partition count: app.topic('${topic}', { config: { numPartitions: ${actual} } }).`,
+      );
     }
   }
 
-  private kafka(): Kafka {
-    this.kafkaClient ??= createKafkaClient({ brokerAddress: this.config.brokerAddress, clientId: this.config.clientId, logger: this.logger.child({ component: 'kafkajs' }) });
-    return this.kafkaClient;
+  private kafka(): KafkaClient {
+    this.client ??= createKafkaClient({ brokerAddress: this.config.brokerAddress, clientId: this.config.clientId, logger: this.logger.child({ component: 'kafka' }) });
+    return this.client;
   }
 }

@@ -1,44 +1,39 @@
-import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { Logger } from 'pino';
-import { SluiceError } from '../errors.ts';
-import type { SluiceProducer } from '../kafka/sluice-producer.ts';
-import type { RawMessage, TopicPartition } from '../topics/message-context.ts';
-import type { ProcessingStats } from './processing-stats.ts';
-import type { BatchResult, Processor } from './processor.ts';
-
-/** How often a batch waiting for state recovery heartbeats. */
-const HEARTBEAT_WHILE_WAITING_MS = 3000;
+import type { FetchedBatch, GroupConsumer } from '../kafka/group-consumer.ts';
+import type { TopicPartition } from '../topics/message-context.ts';
+import type { Checkpoint } from './checkpoint.ts';
+import type { Processor } from './processor.ts';
 
 /**
  * Options of a {@link KafkaRunLoop}.
  *
  * @example
  * ```ts
- * const opts: KafkaRunLoopOptions = { consumer, producer, processor, logger, stats, commitInterval: 5000, fromBeginning: false };
+ * const opts: KafkaRunLoopOptions = { consumer, checkpoint, processor, logger, commitInterval: 5000 };
  * ```
  */
 export interface KafkaRunLoopOptions {
-  consumer: Consumer;
-  producer: SluiceProducer;
+  /** The group member that feeds the loop (not running yet: the loop runs it). */
+  consumer: GroupConsumer;
+  /** Where processed batches go and how they become durable. */
+  checkpoint: Checkpoint;
   processor: Processor;
   logger: Logger;
-  stats: ProcessingStats;
-  /** ms between offset commits. */
+  /** ms between checkpoint commits. */
   commitInterval: number;
-  /** Start from the earliest offset when the group has no committed offset. */
-  fromBeginning: boolean;
-  onProducerError?: (error: Error) => boolean;
 }
 
 /**
- * The thin Kafka driver around a {@link Processor}: kafkajs `eachBatch` feeds it one
- * topic-partition batch at a time, its outputs and then its changelog records are produced (acks
- * -1), and only then are the offsets resolved; they are committed every `commitInterval` and on stop
- * (at-least-once). A bad message stops the loop after committing what came before it.
+ * The thin driver around a {@link Processor}: the consumer feeds it one topic-partition batch at a
+ * time, each result goes to the {@link Checkpoint}, and the checkpoint is committed every
+ * `commitInterval`, when the group rebalances and on stop (see `Checkpoint.commit` for what that
+ * makes durable, in which order). Partition assignment opens and closes state through the
+ * processor's hooks before the next batch. A bad message stops the loop after committing what
+ * came before it. Once a second, between batches, the processor's tick runs (idle window closing).
  *
  * @example
  * ```ts
- * const loop = new KafkaRunLoop({ consumer, producer, processor, logger, stats, commitInterval: 5000, fromBeginning: true });
+ * const loop = new KafkaRunLoop({ consumer, checkpoint, processor, logger, commitInterval: 5000 });
  * const done = loop.run();
  * // later
  * await loop.stop();
@@ -46,14 +41,14 @@ export interface KafkaRunLoopOptions {
  * ```
  */
 export class KafkaRunLoop {
-  private readonly pending = new Map<string, { topic: string; partition: number; offset: string }>();
   private readonly assigned = new Set<string>();
   private lastCommit = Date.now();
   private stopping = false;
   private stopped: Promise<void> | undefined;
+  /** The loop's work, in order: batches, ticks, commits. */
   private current: Promise<void> = Promise.resolve();
-  private starting: Promise<void> = Promise.resolve();
   private commitTimer: NodeJS.Timeout | undefined;
+  private ticker: NodeJS.Timeout | undefined;
   private assignment: Promise<void> = Promise.resolve();
   private fatal: Error | undefined;
   private finish!: (error?: Error) => void;
@@ -61,59 +56,39 @@ export class KafkaRunLoop {
   constructor(private readonly o: KafkaRunLoopOptions) {}
 
   /**
-   * Subscribes and runs until {@link stop}; rejects with the error that stopped it, if any.
+   * Runs the consumer until {@link stop}; rejects with the error that stopped it, if any.
    *
    * @example
    * ```ts
    * await loop.run();
    * ```
    */
-  async run(): Promise<void> {
-    const { consumer, processor } = this.o;
+  run(): Promise<void> {
     const finished = new Promise<void>((resolve, reject) => {
       this.finish = (e) => (e ? reject(e) : resolve());
     });
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onJoin(payload.memberAssignment));
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.failWith(new SluiceError(`the Kafka consumer crashed: ${payload.error.message}`, { cause: payload.error }));
-    });
-    this.starting = (async () => {
-      await consumer.subscribe({ topics: processor.topics, fromBeginning: this.o.fromBeginning });
-    // Ticks (idle window closing) run between batches, once a second.
-    const ticker = setInterval(() => {
-      if (this.stopping) return clearInterval(ticker);
-      this.current = this.current.then(() => this.assignment).then(() => this.tick()).catch(() => undefined);
-    }, 1000);
-    ticker.unref();
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
-        eachBatch: (payload) => {
-          const run = this.current.then(() => this.eachBatch(payload));
-          this.current = run.catch(() => undefined);
-          return run;
-        },
-      });
-    })();
-    try {
-      await this.starting;
-    } catch (e) {
-      if (!this.stopping) this.failWith(e as Error);
-    }
-    if (this.stopping) return finished;
+    this.ticker = setInterval(() => this.enqueue(() => this.assignment.then(() => this.tick())), 1000);
+    this.ticker.unref();
     // Commit also while no batch arrives, so an idle app does not sit on uncommitted offsets.
     this.commitTimer = setInterval(() => {
-      if (this.stopping || this.pending.size === 0 || Date.now() - this.lastCommit < this.o.commitInterval) return;
-      const commit = this.current.then(() => (this.stopping ? undefined : this.commit(undefined)));
-      this.current = commit.catch((e) => this.o.logger.warn({ err: e }, 'offset commit failed; will retry'));
+      if (!this.o.checkpoint.pending || Date.now() - this.lastCommit < this.o.commitInterval) return;
+      this.enqueue(() => this.commit());
     }, this.o.commitInterval);
     this.commitTimer.unref();
+    this.o.consumer
+      .run({
+        onBatch: (batch) => this.enqueue(() => this.onBatch(batch)),
+        onAssignment: (partitions) => this.onAssignment(partitions),
+        onRebalancing: () => this.enqueue(() => this.commit()),
+      })
+      .catch((e: Error) => {
+        if (!this.stopping) this.failWith(e);
+      });
     return finished;
   }
 
   /**
-   * Finishes the in-flight batch, commits processed offsets, leaves the group and disconnects.
+   * Finishes the in-flight batch, commits the checkpoint, leaves the group and disconnects.
    *
    * @example
    * ```ts
@@ -124,17 +99,24 @@ export class KafkaRunLoop {
     this.stopped ??= (async () => {
       this.stopping = true;
       clearInterval(this.commitTimer);
-      await this.starting.catch(() => undefined);
+      clearInterval(this.ticker);
       await this.current;
       try {
-        await this.commit(undefined);
+        await this.o.checkpoint.commit();
       } catch (e) {
         this.o.logger.warn({ err: e }, 'could not commit offsets on stop; the next run may reprocess some messages');
       }
-      await this.o.consumer.disconnect().catch((e) => this.o.logger.warn({ err: e }, 'consumer disconnect failed'));
+      await this.o.consumer.stop().catch((e) => this.o.logger.warn({ err: e }, 'consumer stop failed'));
       this.finish(this.fatal);
     })();
     return this.stopped;
+  }
+
+  /** Runs `work` after everything enqueued before it; the returned promise settles with it. */
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const run = this.current.then(work);
+    this.current = run.catch(() => undefined);
+    return run;
   }
 
   private async tick(): Promise<void> {
@@ -144,136 +126,55 @@ export class KafkaRunLoop {
       this.failWith(result.error);
       return;
     }
-    await this.send(result).catch((e: Error) => {
-      if (!this.o.onProducerError?.(e)) this.failWith(new SluiceError(`producing idle-closed window results failed: ${e.message}`, { cause: e }));
-      else this.o.processor.delivered(result);
-    });
+    await this.o.checkpoint.add(result).catch((e: Error) => this.failWith(e));
   }
 
-  private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
-    if (this.stopping || !isRunning() || isStale() || batch.messages.length === 0) return;
-    await this.awaitHeartbeating(this.assignment, heartbeat);
-    const messages: RawMessage[] = batch.messages.map((m) => ({
-      key: m.key,
-      value: m.value,
-      headers: m.headers as RawMessage['headers'],
-      timestamp: Number(m.timestamp),
-      offset: Number(m.offset),
-    }));
+  private async onBatch(batch: FetchedBatch): Promise<void> {
+    if (this.stopping) return;
+    await this.assignment;
+    if (this.stopping) return;
+    const source = { topic: batch.topic, partition: batch.partition };
     let result;
     try {
-      result = this.o.processor.process({ topic: batch.topic, partition: batch.partition, messages });
+      result = this.o.processor.process({ topic: batch.topic, partition: batch.partition, messages: batch.messages });
     } catch (e) {
       this.failWith(e as Error);
       return;
     }
     try {
-      await this.send(result);
+      await this.o.checkpoint.add(result, source);
     } catch (e) {
-      if (!this.o.onProducerError?.(e as Error)) {
-        this.failWith(new SluiceError(`producing the results of topic '${batch.topic}' partition ${batch.partition} failed: ${(e as Error).message}`, { cause: e }));
-        return;
-      }
-      this.o.stats.ignoredProducerErrors++;
-      this.o.logger.warn({ err: e, topic: batch.topic, partition: batch.partition }, 'ignored a failed produce');
-      this.o.processor.delivered(result);
-    }
-    if (result.lastProcessedOffset >= 0) {
-      resolveOffset(String(result.lastProcessedOffset));
-      this.pending.set(`${batch.topic}:${batch.partition}`, {
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: String(result.lastProcessedOffset + 1),
-      });
+      this.failWith(e as Error);
+      return;
     }
     if (result.error) {
       this.o.logger.error({ err: result.error }, 'stopping: a message could not be processed');
       this.failWith(result.error);
       return;
     }
-    try {
-      await heartbeat();
-    } catch (e) {
-      // The group is rebalancing: commit what this member processed while its generation is still
-      // valid (as a Java consumer does when partitions are revoked), then let kafkajs rejoin.
-      if ((e as { type?: string }).type === 'REBALANCE_IN_PROGRESS') {
-        await this.commit(payload).catch((ce) => this.o.logger.warn({ err: ce }, 'offset commit before rebalance failed'));
-      }
-      throw e;
-    }
-    if (Date.now() - this.lastCommit >= this.o.commitInterval) {
-      await this.commit(payload).catch((e) => this.o.logger.warn({ err: e }, 'offset commit failed; will retry'));
-    }
+    if (Date.now() - this.lastCommit >= this.o.commitInterval) await this.commit();
   }
 
-  /**
-   * Waits for `work` (opening and restoring state stores), heartbeating meanwhile so that a restore
-   * longer than the session timeout does not cost this member its partitions.
-   */
-  private async awaitHeartbeating(work: Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
-    let done = false;
-    const finished = work.finally(() => {
-      done = true;
-    });
-    while (!done) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([finished, new Promise((r) => (timer = setTimeout(r, HEARTBEAT_WHILE_WAITING_MS)))]);
-      clearTimeout(timer);
-      if (!done) await heartbeat();
-    }
-  }
-
-  /**
-   * Outputs first, then the state changes that mark their inputs as processed (see BatchResult);
-   * once both are acknowledged the processor's state commits its checkpoint.
-   */
-  private async send(result: BatchResult): Promise<void> {
-    await this.o.producer.sendRecords(result.produced);
-    await this.o.producer.sendRecords(result.changelog);
-    this.o.processor.delivered(result);
-  }
-
-  private async commit(payload: EachBatchPayload | undefined): Promise<void> {
+  private async commit(): Promise<void> {
     this.lastCommit = Date.now();
-    if (this.pending.size === 0) return;
-    const offsets = [...this.pending.values()];
-    this.pending.clear();
-    try {
-      if (payload) {
-        await payload.commitOffsetsIfNecessary({
-          topics: offsets.map((o) => ({ topic: o.topic, partitions: [{ partition: o.partition, offset: o.offset }] })),
-        });
-      } else {
-        await this.o.consumer.commitOffsets(offsets);
-      }
-      this.o.logger.debug({ offsets }, 'committed offsets');
-    } catch (e) {
-      for (const o of offsets) {
-        const key = `${o.topic}:${o.partition}`;
-        if (!this.pending.has(key) && this.assigned.has(key)) this.pending.set(key, o);
-      }
-      throw e;
-    }
+    await this.o.checkpoint.commit().catch((e) => this.o.logger.warn({ err: e }, 'offset commit failed; will retry'));
   }
 
-  private onJoin(memberAssignment: Record<string, number[]>): void {
+  private onAssignment(partitions: readonly TopicPartition[]): void {
     const now = new Set<string>();
     const added: TopicPartition[] = [];
-    for (const [topic, partitions] of Object.entries(memberAssignment)) {
-      for (const partition of partitions) {
-        const key = `${topic}:${partition}`;
-        now.add(key);
-        if (!this.assigned.has(key)) added.push({ topic, partition });
-      }
+    for (const { topic, partition } of partitions) {
+      const key = `${topic}:${partition}`;
+      now.add(key);
+      if (!this.assigned.has(key)) added.push({ topic, partition });
     }
     const removed: TopicPartition[] = [];
     for (const key of this.assigned) {
       if (now.has(key)) continue;
       const i = key.lastIndexOf(':');
       removed.push({ topic: key.slice(0, i), partition: Number(key.slice(i + 1)) });
-      this.pending.delete(key);
     }
+    this.o.checkpoint.revoke(removed);
     this.assigned.clear();
     for (const key of now) this.assigned.add(key);
     this.o.logger.info({ assigned: [...now] }, 'partitions assigned');

@@ -25,7 +25,7 @@ import { emptyStats, type ProcessingStats } from './processing-stats.ts';
 export interface InputBatch {
   topic: string;
   partition: number;
-  messages: RawMessage[];
+  messages: readonly RawMessage[];
 }
 
 /**

@@ -1,5 +1,7 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { KafkaClient, KafkaClientKind } from './kafka-client.ts';
+import { createKafkajs } from './kafkajs/create-kafkajs.ts';
+import { KafkajsClient } from './kafkajs/kafkajs-client.ts';
 
 /**
  * Options of {@link createKafkaClient}.
@@ -13,38 +15,32 @@ export interface KafkaClientOptions {
   /** `host:port`, comma-separated for several. */
   brokerAddress: string;
   clientId: string;
+  /** Where the client's own log lines go. */
   logger: Logger;
-  /** kafkajs retries per request (default 5). */
+  /** Which implementation; default `kafkajs`. */
+  client?: KafkaClientKind;
+  /** Retries of a failed request (default 5). */
   retries?: number;
   /** TCP connect timeout in ms (default 3000). */
   connectionTimeout?: number;
 }
 
 /**
- * A kafkajs client whose logs go to the given pino logger (kafkajs INFO lines become debug).
+ * A {@link KafkaClient} of the chosen implementation.
  *
  * @example
  * ```ts
- * const kafka = createKafkaClient({ brokerAddress: 'localhost:9092', clientId: 'sluice', logger: createLogger('kafka') });
- * const admin = kafka.admin();
+ * const client = createKafkaClient({ brokerAddress: 'localhost:9092', clientId: 'sluice', logger: createLogger('kafka') });
+ * const producer = client.producer();
  * ```
  */
-export function createKafkaClient(options: KafkaClientOptions): Kafka {
-  const log = options.logger;
-  return new Kafka({
+export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
+  const kafka = createKafkajs({
+    brokerAddress: options.brokerAddress,
     clientId: options.clientId,
-    brokers: options.brokerAddress.split(','),
-    connectionTimeout: options.connectionTimeout ?? 3000,
-    retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 2000 },
-    logLevel: KafkaLogLevel.DEBUG,
-    logCreator:
-      () =>
-      ({ level, log: entry }: LogEntry) => {
-        const { message, timestamp: _t, logger: _l, ...rest } = entry;
-        if (level === KafkaLogLevel.ERROR) log.error(rest, message);
-        else if (level === KafkaLogLevel.WARN) log.warn(rest, message);
-        else if (level === KafkaLogLevel.INFO) log.debug(rest, message);
-        else log.trace(rest, message);
-      },
+    logger: options.logger,
+    ...(options.retries === undefined ? {} : { retries: options.retries }),
+    ...(options.connectionTimeout === undefined ? {} : { connectionTimeout: options.connectionTimeout }),
   });
+  return new KafkajsClient(kafka, options.logger);
 }

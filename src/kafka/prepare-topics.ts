@@ -1,10 +1,7 @@
-import kafkajs, { type Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Topic } from '../topics/topic.ts';
+import type { KafkaAdmin } from './kafka-admin.ts';
 import { TopicLayoutError } from './topic-layout-error.ts';
-
-// kafkajs is CommonJS and Node's ESM loader does not see this export by name.
-const { ConfigResourceTypes } = kafkajs;
 
 /** What {@link prepareTopics} found and did. */
 export interface TopicLayout {
@@ -31,32 +28,25 @@ export interface PrepareTopicsOptions {
  *
  * @example
  * ```ts
- * const { created, partitions } = await prepareTopics(admin, app.topics.all(), { logger });
+ * const { created, partitions } = await prepareTopics(client.admin, app.topics.all(), { logger });
  * partitions.get('transactions'); // 3
  * ```
  */
-export async function prepareTopics(admin: Admin, topics: readonly Topic<any, any>[], options: PrepareTopicsOptions): Promise<TopicLayout> {
+export async function prepareTopics(admin: KafkaAdmin, topics: readonly Topic<any, any>[], options: PrepareTopicsOptions): Promise<TopicLayout> {
   const create = options.create ?? true;
   const unique = [...new Map(topics.map((t) => [t.name, t])).values()];
   const existing = new Set(await admin.listTopics());
   const created: string[] = [];
   const createMissing = async (missing: { topic: Topic<any, any>; numPartitions: number }[]): Promise<void> => {
     if (!create || missing.length === 0) return;
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map(({ topic, numPartitions }) => ({
-          topic: topic.name,
-          numPartitions,
-          replicationFactor: topic.config.replicationFactor,
-          configEntries: Object.entries(topic.config.extra).map(([name, value]) => ({ name, value })),
-        })),
-      });
-    } catch (e) {
-      // Another instance may have created some of them meanwhile; only fail if some are still missing.
-      const now = new Set(await admin.listTopics());
-      if (missing.some(({ topic }) => !now.has(topic.name))) throw e;
-    }
+    await admin.createTopics(
+      missing.map(({ topic, numPartitions }) => ({
+        name: topic.name,
+        numPartitions,
+        replicationFactor: topic.config.replicationFactor,
+        configs: topic.config.extra,
+      })),
+    );
     for (const { topic } of missing) existing.add(topic.name);
     created.push(...missing.map(({ topic }) => topic.name));
     options.logger.info({ topics: missing.map(({ topic }) => topic.name) }, 'created missing topics');
@@ -96,27 +86,24 @@ export async function prepareTopics(admin: Admin, topics: readonly Topic<any, an
  * with: a changelog that is deleted by retention instead of compacted loses state after
  * `retention.ms`, and the next rebuild from it would be incomplete.
  */
-async function warnOnCleanupPolicy(admin: Admin, topics: readonly Topic<any, any>[], logger: Logger): Promise<void> {
+async function warnOnCleanupPolicy(admin: KafkaAdmin, topics: readonly Topic<any, any>[], logger: Logger): Promise<void> {
   const checked = topics.filter((t) => t.config.extra['cleanup.policy'] !== undefined);
   if (checked.length === 0) return;
-  const { resources } = await admin.describeConfigs({
-    includeSynonyms: false,
-    resources: checked.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.name, configNames: ['cleanup.policy'] })),
-  });
-  for (const r of resources) {
-    const want = checked.find((t) => t.name === r.resourceName)?.config.extra['cleanup.policy'];
-    const have = r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue;
+  const configs = await admin.topicConfigs(checked.map((t) => t.name), ['cleanup.policy']);
+  for (const t of checked) {
+    const want = t.config.extra['cleanup.policy'];
+    const have = configs.get(t.name)?.['cleanup.policy'];
     if (want === undefined || have === undefined || have === want) continue;
     logger.warn(
-      { topic: r.resourceName, cleanupPolicy: have, expected: want },
-      `internal topic '${r.resourceName}' has cleanup.policy=${have}, not ${want}: old state may be deleted by retention. ` +
-        `Fix it with: kafka-configs --bootstrap-server <broker> --alter --entity-type topics --entity-name ${r.resourceName} --add-config cleanup.policy=${want}`,
+      { topic: t.name, cleanupPolicy: have, expected: want },
+      `internal topic '${t.name}' has cleanup.policy=${have}, not ${want}: old state may be deleted by retention. ` +
+        `Fix it with: kafka-configs --bootstrap-server <broker> --alter --entity-type topics --entity-name ${t.name} --add-config cleanup.policy=${want}`,
     );
   }
 }
 
-async function partitionCounts(admin: Admin, names: string[]): Promise<Map<string, number>> {
+async function partitionCounts(admin: KafkaAdmin, names: string[]): Promise<Map<string, number>> {
   if (names.length === 0) return new Map();
-  const { topics } = await admin.fetchTopicMetadata({ topics: names });
+  const topics = await admin.describeTopics(names);
   return new Map(topics.map((t) => [t.name, t.partitions.length]));
 }

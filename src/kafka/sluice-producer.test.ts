@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SerializationError } from '../topics/serialization-errors.ts';
 import { Topic } from '../topics/topic.ts';
-import { SEND_CHUNK_BYTES, SEND_CHUNK_RECORDS, SluiceProducer } from './sluice-producer.ts';
+import { KafkajsProducer, SEND_CHUNK_BYTES, SEND_CHUNK_RECORDS } from './kafkajs/kafkajs-producer.ts';
+import { SluiceProducer, type SluiceProducerOptions } from './sluice-producer.ts';
 
 /**
  * A kafkajs stand-in recording what the producer sends. `failures` are thrown by the next
@@ -48,10 +49,16 @@ const connectionError = (): Error => Object.assign(new Error('Connection error: 
 
 const logger = pino({ level: 'silent' });
 
+/** A SluiceProducer on the kafkajs RecordProducer of `kafka`. */
+function sluiceProducer(kafka: Kafka, options: Omit<SluiceProducerOptions, 'logger'> & { deliveryTimeoutMs?: number } = {}): SluiceProducer {
+  const { deliveryTimeoutMs, ...rest } = options;
+  return new SluiceProducer(new KafkajsProducer(kafka, { logger, ...(deliveryTimeoutMs === undefined ? {} : { deliveryTimeoutMs }) }), { logger, ...rest });
+}
+
 describe('SluiceProducer', () => {
   it('serializes with the topic serializers and sends one batch per flush with acks -1', async () => {
     const { kafka, batches, calls } = fakeKafka({ partitions: { json: 3 } });
-    const producer = new SluiceProducer(kafka, { logger, lingerMs: 1000 });
+    const producer = sluiceProducer(kafka, { lingerMs: 1000 });
     const ints = new Topic<number>('ints', { valueSerializer: 'int' });
     const json = new Topic<{ a: number }>('json');
     producer.produce(ints, { key: 'k', value: 258, timestamp: 5, headers: { h: 'x' } });
@@ -69,7 +76,7 @@ describe('SluiceProducer', () => {
 
   it('sends full batches without waiting for the linger time', async () => {
     const { kafka, batches } = fakeKafka();
-    const producer = new SluiceProducer(kafka, { logger, lingerMs: 60_000, batchSize: 1000 });
+    const producer = sluiceProducer(kafka, { lingerMs: 60_000, batchSize: 1000 });
     const t = new Topic<number>('n');
     for (let i = 0; i < 2500; i++) producer.produce(t, { value: i });
     await producer.flush();
@@ -79,7 +86,7 @@ describe('SluiceProducer', () => {
 
   it('sendRecords splits a large result into sequential requests under the record and byte limits, in order', async () => {
     const { kafka, batches } = fakeKafka();
-    const producer = new SluiceProducer(kafka, { logger });
+    const producer = sluiceProducer(kafka);
     const big = Buffer.alloc(100 * 1024, 1); // 5 fit under SEND_CHUNK_BYTES
     const records = [
       ...Array.from({ length: 2500 }, (_, i) => ({ topic: 'words', key: Buffer.from(`k${i % 7}`), value: Buffer.from(String(i)), headers: {}, timestamp: i })),
@@ -96,19 +103,18 @@ describe('SluiceProducer', () => {
   });
 
   it('throws serialization errors from produce', () => {
-    const producer = new SluiceProducer(fakeKafka().kafka, { logger });
+    const producer = sluiceProducer(fakeKafka().kafka);
     expect(() => producer.produce(new Topic<number>('ints', { valueSerializer: 'int' }), { value: 0.5 })).toThrow(SerializationError);
   });
 
   it('surfaces a failed send on flush unless onError returns true', async () => {
-    const failing = new SluiceProducer(fakeKafka({ alwaysFail: new Error('broker said no') }).kafka, { logger });
+    const failing = sluiceProducer(fakeKafka({ alwaysFail: new Error('broker said no') }).kafka);
     failing.produce(new Topic('t'), { value: 1 });
     await expect(failing.flush()).rejects.toThrow('broker said no');
     expect(() => failing.produce(new Topic('t'), { value: 2 })).toThrow('broker said no');
 
     const seen: string[] = [];
-    const tolerant = new SluiceProducer(fakeKafka({ alwaysFail: new Error('broker said no') }).kafka, {
-      logger,
+    const tolerant = sluiceProducer(fakeKafka({ alwaysFail: new Error('broker said no') }).kafka, {
       onError: (e) => seen.push(e.message) > 0,
     });
     tolerant.produce(new Topic('t'), { value: 1 });
@@ -118,7 +124,7 @@ describe('SluiceProducer', () => {
 
   it('tries a send again while the broker is unreachable, and reconnects after a failed connect', async () => {
     const { kafka, batches, calls } = fakeKafka({ failures: [{ on: 'connect', error: connectionError() }, { on: 'send', error: connectionError() }] });
-    const producer = new SluiceProducer(kafka, { logger, deliveryTimeoutMs: 10_000 });
+    const producer = sluiceProducer(kafka, { deliveryTimeoutMs: 10_000 });
     await producer.sendRecords([{ topic: 't', key: null, value: Buffer.from('1'), headers: {}, timestamp: 1 }]);
     expect(calls).toEqual(['connect', 'connect', 'send', 'send']);
     expect(batches).toHaveLength(1);
@@ -126,7 +132,7 @@ describe('SluiceProducer', () => {
 
   it('gives up a retriable failure after deliveryTimeoutMs, saying how long and how often it tried', async () => {
     const { kafka } = fakeKafka({ alwaysFail: connectionError() });
-    const producer = new SluiceProducer(kafka, { logger, deliveryTimeoutMs: 250 });
+    const producer = sluiceProducer(kafka, { deliveryTimeoutMs: 250 });
     const started = Date.now();
     await expect(producer.sendRecords([{ topic: 't', key: null, value: null, headers: {}, timestamp: 1 }])).rejects.toThrow(
       /^producing 1 record\(s\) failed for 250 ms \(\d attempts\): Connection error: connect ECONNREFUSED/,
@@ -137,14 +143,14 @@ describe('SluiceProducer', () => {
   it('fails a non-retriable send at once', async () => {
     const tooLarge = Object.assign(new Error('The request included a message larger than the max message size the server will accept'), { retriable: false });
     const { kafka, calls } = fakeKafka({ alwaysFail: tooLarge });
-    const producer = new SluiceProducer(kafka, { logger, deliveryTimeoutMs: 60_000 });
+    const producer = sluiceProducer(kafka, { deliveryTimeoutMs: 60_000 });
     await expect(producer.sendRecords([{ topic: 't', key: null, value: null, headers: {}, timestamp: 1 }])).rejects.toBe(tooLarge);
     expect(calls.filter((c) => c === 'send')).toHaveLength(1);
   });
 
   it('refuses a record for a partition the topic does not have, instead of letting kafkajs drop it', async () => {
     const { kafka, batches } = fakeKafka({ partitions: { changelog: 1 } });
-    const producer = new SluiceProducer(kafka, { logger });
+    const producer = sluiceProducer(kafka);
     const record = (partition: number) => ({ topic: 'changelog', partition, key: Buffer.from('k'), value: Buffer.from('1'), headers: {}, timestamp: 1 });
     await producer.sendRecords([record(0)]);
     await expect(producer.sendRecords([record(1)])).rejects.toThrow("cannot write to partition 1 of topic 'changelog': it has 1 partition(s)");
@@ -153,7 +159,7 @@ describe('SluiceProducer', () => {
   });
 
   it('refuses to produce after close', async () => {
-    const producer = new SluiceProducer(fakeKafka().kafka, { logger });
+    const producer = sluiceProducer(fakeKafka().kafka);
     await producer.close();
     expect(() => producer.produce(new Topic('t'), { value: 1 })).toThrow('this producer is closed');
   });

@@ -1,15 +1,7 @@
-import { Partitioners, type Admin, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { MessageHeaders, OutgoingRecord } from '../topics/message-context.ts';
-import { SluiceError } from '../errors.ts';
 import type { Topic } from '../topics/topic.ts';
-import { isRetriable } from './is-retriable.ts';
-import { TopicLayoutError } from './topic-layout-error.ts';
-
-/** Most records in one produce request of {@link SluiceProducer.sendRecords}. */
-export const SEND_CHUNK_RECORDS = 1000;
-/** Most key + value bytes (plus a per-record allowance) in one produce request: well under Kafka's 1 MiB default limit. */
-export const SEND_CHUNK_BYTES = 512 * 1024;
+import type { RecordProducer } from './record-producer.ts';
 
 /**
  * One message for {@link SluiceProducer.produce}: key and value before serialization.
@@ -45,15 +37,7 @@ export interface SluiceProducerOptions {
   batchSize?: number;
   /** Return true to ignore a failed send (it is logged); default: the next produce/flush throws it. */
   onError?: (error: Error) => boolean;
-  /**
-   * How long a send that fails with a retriable error (the broker is down or restarting, a leader
-   * moved) is tried again before it fails, in ms; default 120000, Kafka's `delivery.timeout.ms`.
-   */
-  deliveryTimeoutMs?: number;
 }
-
-const RETRY_FIRST_PAUSE_MS = 100;
-const RETRY_MAX_PAUSE_MS = 5000;
 
 /**
  * A producer that serializes with each topic's serializers and sends in batches (acks from all
@@ -69,28 +53,16 @@ const RETRY_MAX_PAUSE_MS = 5000;
  * ```
  */
 export class SluiceProducer {
-  private readonly producer: Producer;
-  private connected: Promise<void> | undefined;
   private queue: OutgoingRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
   private closed = false;
-  /** Partition counts of the topics records were sent to with an explicit partition. */
-  private readonly partitionCounts = new Map<string, number>();
-  private admin: Admin | undefined;
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly producer: RecordProducer,
     private readonly options: SluiceProducerOptions,
-  ) {
-    this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
-  }
-
-  /** The underlying kafkajs producer. */
-  get raw(): Producer {
-    return this.producer;
-  }
+  ) {}
 
   /**
    * Serializes `message` with the topic's serializers and queues it. Throws SerializationError,
@@ -131,11 +103,8 @@ export class SluiceProducer {
   }
 
   /**
-   * Sends already-serialized records and waits until all are acknowledged. They go out in chunks of
-   * at most {@link SEND_CHUNK_RECORDS} records and {@link SEND_CHUNK_BYTES} bytes, one after another:
-   * a broker rejects requests over its `message.max.bytes` (1 MiB by default), kafkajs groups large
-   * batches in time quadratic in their size, and sequential chunks keep per-partition order even
-   * when a chunk is retried.
+   * Sends already-serialized records and waits until all are acknowledged (see
+   * {@link RecordProducer.send} for order and retries).
    *
    * @example
    * ```ts
@@ -143,89 +112,7 @@ export class SluiceProducer {
    * ```
    */
   async sendRecords(records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    let start = 0;
-    while (start < records.length) {
-      let end = start;
-      let bytes = 0;
-      while (end < records.length && end - start < SEND_CHUNK_RECORDS) {
-        const r = records[end]!;
-        const size = (r.key?.length ?? 0) + (r.value?.length ?? 0) + 64;
-        if (end > start && bytes + size > SEND_CHUNK_BYTES) break;
-        bytes += size;
-        end++;
-      }
-      await this.sendChunkUntilDelivered(records, start, end);
-      start = end;
-    }
-  }
-
-  /** Sends one chunk, trying again with growing pauses while the failure is retriable and time is left. */
-  private async sendChunkUntilDelivered(records: readonly OutgoingRecord[], start: number, end: number): Promise<void> {
-    const timeoutMs = this.options.deliveryTimeoutMs ?? 120_000;
-    const deadline = Date.now() + timeoutMs;
-    let pause = RETRY_FIRST_PAUSE_MS;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.connect();
-        await this.sendChunk(records, start, end);
-        if (attempt > 1) this.options.logger.info({ attempt }, 'produce succeeded after retrying');
-        return;
-      } catch (e) {
-        if (!isRetriable(e) || Date.now() + pause > deadline) {
-          if (attempt === 1) throw e;
-          throw new SluiceError(`producing ${end - start} record(s) failed for ${timeoutMs} ms (${attempt} attempts): ${(e as Error).message}; check that the broker is up and reachable`, { cause: e, retriable: true });
-        }
-        const log = attempt === 1 ? this.options.logger.warn : this.options.logger.debug;
-        log.call(this.options.logger, { err: e, attempt, retryInMs: pause }, 'produce failed; retrying');
-        await new Promise((r) => setTimeout(r, pause));
-        pause = Math.min(pause * 2, RETRY_MAX_PAUSE_MS);
-      }
-    }
-  }
-
-  private async sendChunk(records: readonly OutgoingRecord[], start: number, end: number): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    let beyondKnown: Map<string, number> | undefined;
-    for (let i = start; i < end; i++) {
-      const r = records[i]!;
-      if (r.partition !== undefined && !(r.partition < (this.partitionCounts.get(r.topic) ?? 0))) {
-        beyondKnown ??= new Map();
-        beyondKnown.set(r.topic, Math.max(beyondKnown.get(r.topic) ?? 0, r.partition));
-      }
-      let list = byTopic.get(r.topic);
-      if (!list) byTopic.set(r.topic, (list = []));
-      list.push({
-        key: r.key,
-        value: r.value,
-        headers: r.headers,
-        timestamp: String(r.timestamp),
-        ...(r.partition === undefined ? {} : { partition: r.partition }),
-      });
-    }
-    if (beyondKnown) await this.checkPartitions(beyondKnown);
-    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-    await this.producer.sendBatch({ topicMessages, acks: -1 });
-  }
-
-  /**
-   * kafkajs drops, without an error, records sent to a partition its metadata does not know; so
-   * before a record goes to an explicit partition this producer has not seen yet, it looks the
-   * topic up and refuses partitions that do not exist.
-   */
-  private async checkPartitions(highest: ReadonlyMap<string, number>): Promise<void> {
-    if (!this.admin) {
-      this.admin = this.kafka.admin();
-      await this.admin.connect();
-    }
-    const { topics } = await this.admin.fetchTopicMetadata({ topics: [...highest.keys()] });
-    for (const t of topics) this.partitionCounts.set(t.name, t.partitions.length);
-    for (const [topic, partition] of highest) {
-      const count = this.partitionCounts.get(topic) ?? 0;
-      if (partition >= count) {
-        throw new TopicLayoutError(topic, `cannot write to partition ${partition} of topic '${topic}': it has ${count} partition(s). Recreate the topic with at least ${partition + 1} partitions.`);
-      }
-    }
+    await this.producer.send(records);
   }
 
   /**
@@ -242,17 +129,8 @@ export class SluiceProducer {
       await this.flush();
     } finally {
       this.closed = true;
-      await this.admin?.disconnect();
-      if (this.connected) await this.producer.disconnect();
+      await this.producer.close();
     }
-  }
-
-  private connect(): Promise<void> {
-    this.connected ??= this.producer.connect().catch((e: unknown) => {
-      this.connected = undefined; // the next send connects again
-      throw e;
-    });
-    return this.connected;
   }
 
   private startSend(): void {
@@ -262,7 +140,7 @@ export class SluiceProducer {
     const records = this.queue;
     this.queue = [];
     this.inFlight = this.inFlight.then(() =>
-      this.sendRecords(records).catch((e: Error) => {
+      this.producer.send(records).catch((e: Error) => {
         if (this.options.onError?.(e)) {
           this.options.logger.warn({ err: e, records: records.length }, 'ignored a failed produce');
           return;

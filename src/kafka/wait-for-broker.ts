@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { BrokerUnavailableError } from './broker-unavailable-error.ts';
 import { createKafkaClient } from './create-kafka-client.ts';
+import type { KafkaClientKind } from './kafka-client.ts';
 
 /**
  * Tries to reach the broker (fetching cluster metadata) with growing pauses until it answers or
@@ -11,7 +12,7 @@ import { createKafkaClient } from './create-kafka-client.ts';
  * await waitForBroker({ brokerAddress: 'localhost:9092', timeoutMs: 30_000, logger });
  * ```
  */
-export async function waitForBroker(options: { brokerAddress: string; timeoutMs: number; logger: Logger; clientId?: string }): Promise<void> {
+export async function waitForBroker(options: { brokerAddress: string; timeoutMs: number; logger: Logger; clientId?: string; client?: KafkaClientKind }): Promise<void> {
   const { brokerAddress, timeoutMs, logger } = options;
   const deadline = Date.now() + timeoutMs;
   let pause = 100;
@@ -25,21 +26,16 @@ export async function waitForBroker(options: { brokerAddress: string; timeoutMs:
       logger: logger.child({ probe: true }, { level: 'silent' }),
       retries: 0,
       connectionTimeout: Math.max(100, Math.min(3000, remaining)),
-    }).admin();
+      ...(options.client ? { client: options.client } : {}),
+    });
     try {
-      await withTimeout(
-        (async () => {
-          await probe.connect();
-          await probe.describeCluster();
-        })(),
-        remaining,
-      );
+      await withTimeout(probe.admin.describeCluster(), remaining);
       return;
     } catch (e) {
       lastError = e;
       logger.debug({ attempt, err: e }, `broker ${brokerAddress} not reachable yet`);
     } finally {
-      await probe.disconnect().catch(() => undefined);
+      await probe.close().catch(() => undefined);
     }
     const wait = Math.min(pause, deadline - Date.now());
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));

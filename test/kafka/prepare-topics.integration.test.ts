@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Application } from '../../src/app/application.ts';
+import { createKafkaClient } from '../../src/kafka/create-kafka-client.ts';
+import type { KafkaAdmin } from '../../src/kafka/kafka-admin.ts';
 import { prepareTopics } from '../../src/kafka/prepare-topics.ts';
 import { TopicLayoutError } from '../../src/kafka/topic-layout-error.ts';
 import { Topic } from '../../src/topics/topic.ts';
-import { createTopics, testKafka, uniqueName, useTestBroker, type TestBroker } from '../support/test-broker.ts';
+import { createTopics, uniqueName, useTestBroker, type TestBroker } from '../support/test-broker.ts';
 
 let broker: TestBroker;
 beforeAll(async () => {
@@ -19,18 +21,17 @@ afterAll(() => broker.close());
 
 const logger = pino({ level: 'silent' });
 
-async function withAdmin<T>(fn: (admin: ReturnType<ReturnType<typeof testKafka>['admin']>) => Promise<T>): Promise<T> {
-  const admin = testKafka(broker.address).admin();
-  await admin.connect();
+async function withAdmin<T>(fn: (admin: KafkaAdmin) => Promise<T>): Promise<T> {
+  const client = createKafkaClient({ brokerAddress: broker.address, clientId: 'prepare-topics-test', logger });
   try {
-    return await fn(admin);
+    return await fn(client.admin);
   } finally {
-    await admin.disconnect();
+    await client.close();
   }
 }
 
 async function partitionsOf(topic: string): Promise<number> {
-  return withAdmin(async (admin) => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions.length);
+  return withAdmin(async (admin) => (await admin.describeTopics([topic]))[0]!.partitions.length);
 }
 
 describe('prepareTopics', () => {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMemoryBroker } from '../broker/test-broker.ts';
+import { pino } from 'pino';
+import { createKafkaClient } from '../../src/kafka/create-kafka-client.ts';
 import { KafkaChangelogReader } from '../../src/state/changelog/kafka-changelog-reader.ts';
 import { StateManager } from '../../src/state/state-manager.ts';
 
@@ -47,7 +49,8 @@ describe('KafkaChangelogReader', () => {
 
     const second = new StateManager({ consumerGroup: 'g', stateDir });
     second.registerStore('orders', 'default');
-    const reader = new KafkaChangelogReader({ kafka, stallTimeoutMs: 10_000 });
+    const client = createKafkaClient({ brokerAddress: broker.address, clientId: 't', logger: pino({ level: 'silent' }) });
+    const reader = new KafkaChangelogReader({ client, stallTimeoutMs: 10_000 });
     expect(await reader.watermarks('changelog__g--orders--default', 1)).toEqual({ low: 0, high: 2 });
     await second.assign('orders', 1, reader);
     expect(second.state('orders', 1, 'p1', 0).get('n')).toBe(5);
@@ -55,5 +58,6 @@ describe('KafkaChangelogReader', () => {
     expect(second.isProcessed('orders', 1, 2, 'default')).toBe(true);
     expect(second.store('orders', 1).changelogOffset('default')).toBe(1);
     await second.close();
+    await client.close();
   });
 });

@@ -61,6 +61,26 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs: number
   }
 }
 
+async function waitForAsync(what: string, condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The end offset (high watermark) of one partition. */
+async function partitionEnd(topic: string, partition: number): Promise<number> {
+  const admin = testKafka(broker.address).admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return Number(offsets.find((o) => o.partition === partition)?.high ?? 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 const processedCount = (output: string): number => Math.max(0, ...[...output.matchAll(/processed (\d+)/g)].map((m) => Number(m[1])));
 
 /**
@@ -115,6 +135,12 @@ describe('durable state under failure', () => {
     await waitFor('the first instance to process 300 records', () => processedCount(survivor.output()) >= 300, 60_000, survivor.output);
     const victim = startCounter(env, tempDir('sluice-takeover-b-'));
     await waitFor('the second instance to get a partition and process 200 records', () => processedCount(victim.output()) >= 200, 90_000, () => survivor.output() + victim.output());
+    // Kill it only once it has written state changes of its partition to the changelog (on a
+    // loaded machine its first batch can be long), so that the survivor has state to restore.
+    const restored = /"partition":(\d+),"storeName":"default","changelogTopic":"([^"]+)","low":\d+,"high":(\d+)/.exec(victim.output());
+    expect(restored, 'the second instance logs the changelog end it restored to').not.toBeNull();
+    const [, victimPartition, changelog, restoredEnd] = restored!;
+    await waitForAsync('the second instance to write state changes', async () => (await partitionEnd(changelog!, Number(victimPartition))) > Number(restoredEnd), 90_000);
     victim.child.kill('SIGKILL');
     await victim.exited;
 

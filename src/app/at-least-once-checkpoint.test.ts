@@ -1,0 +1,103 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { CommitOffset } from '../kafka/group-consumer.ts';
+import type { OutgoingRecord } from '../topics/message-context.ts';
+import { AtLeastOnceCheckpoint } from './at-least-once-checkpoint.ts';
+import { emptyStats } from './processing-stats.ts';
+import type { BatchResult } from './processor.ts';
+
+const logger = pino({ level: 'silent' });
+const record = (topic: string, value: string): OutgoingRecord => ({ topic, key: null, value: Buffer.from(value), headers: {}, timestamp: 0 });
+
+/** A checkpoint whose producer, sink, processor and consumer write what happens to `steps`. */
+function harness(options: { failSend?: (topic: string) => Error | undefined; failCommit?: () => Error | undefined; onProducerError?: (e: Error) => boolean } = {}) {
+  const steps: string[] = [];
+  const committed: CommitOffset[][] = [];
+  const stats = emptyStats();
+  const checkpoint = new AtLeastOnceCheckpoint({
+    producer: {
+      send: async (records) => {
+        for (const r of records) {
+          const error = options.failSend?.(r.topic);
+          if (error) throw error;
+        }
+        if (records.length > 0) steps.push(`send ${records.map((r) => `${r.topic}:${r.value}`).join(',')}`);
+      },
+      close: async () => {},
+    },
+    consumer: {
+      commit: async (offsets) => {
+        const error = options.failCommit?.();
+        if (error) throw error;
+        steps.push('commit');
+        committed.push([...offsets]);
+      },
+    },
+    processor: { delivered: (r: BatchResult) => void steps.push(`delivered ${r.lastProcessedOffset}`) },
+    participants: [{ flush: async () => void steps.push('sink flush') }],
+    logger,
+    stats,
+    ...(options.onProducerError ? { onProducerError: options.onProducerError } : {}),
+  });
+  return { checkpoint, steps, committed, stats };
+}
+
+const result = (last: number, produced: OutgoingRecord[], changelog: OutgoingRecord[] = []): BatchResult => ({ produced, changelog, lastProcessedOffset: last });
+
+describe('AtLeastOnceCheckpoint', () => {
+  it('makes outputs, then sinks, then changelog and state durable before it commits the next offset of each partition', async () => {
+    const { checkpoint, steps, committed } = harness();
+    await checkpoint.add(result(4, [record('out', 'a')], [record('changelog', 'c')]), { topic: 'in', partition: 0 });
+    await checkpoint.add(result(9, [record('out', 'b')]), { topic: 'in', partition: 0 });
+    await checkpoint.add(result(2, []), { topic: 'in', partition: 1 });
+    expect(checkpoint.pending).toBe(true);
+    await checkpoint.commit();
+    expect(steps).toEqual([
+      'send out:a', 'sink flush', 'send changelog:c', 'delivered 4',
+      'send out:b', 'sink flush', 'delivered 9',
+      'sink flush', 'delivered 2',
+      'sink flush', 'commit',
+    ]);
+    expect(committed).toEqual([[{ topic: 'in', partition: 0, offset: 10 }, { topic: 'in', partition: 1, offset: 3 }]]);
+    expect(checkpoint.pending).toBe(false);
+  });
+
+  it('does not deliver nor record a batch whose outputs failed, and says which partition', async () => {
+    const { checkpoint, steps } = harness({ failSend: (t) => (t === 'out' ? new Error('broker said no') : undefined) });
+    await expect(checkpoint.add(result(4, [record('out', 'a')], [record('changelog', 'c')]), { topic: 'in', partition: 3 })).rejects.toThrow(
+      "producing the results of topic 'in' partition 3 failed: broker said no",
+    );
+    expect(steps).toEqual([]);
+    expect(checkpoint.pending).toBe(false);
+  });
+
+  it('goes on past a failed produce when onProducerError says so, counting it', async () => {
+    const { checkpoint, steps, committed, stats } = harness({ failSend: (t) => (t === 'out' ? new Error('too large') : undefined), onProducerError: () => true });
+    await checkpoint.add(result(4, [record('out', 'a')]), { topic: 'in', partition: 0 });
+    await checkpoint.commit();
+    expect(stats.ignoredProducerErrors).toBe(1);
+    expect(steps).toEqual(['delivered 4', 'sink flush', 'commit']);
+    expect(committed).toEqual([[{ topic: 'in', partition: 0, offset: 5 }]]);
+  });
+
+  it('keeps offsets whose commit failed for the next commit, except those of revoked partitions', async () => {
+    let fail = true;
+    const { checkpoint, committed } = harness({ failCommit: () => (fail ? new Error('coordinator moved') : undefined) });
+    await checkpoint.add(result(4, []), { topic: 'in', partition: 0 });
+    await checkpoint.add(result(7, []), { topic: 'in', partition: 1 });
+    await expect(checkpoint.commit()).rejects.toThrow('coordinator moved');
+    checkpoint.revoke([{ topic: 'in', partition: 1 }]);
+    fail = false;
+    await checkpoint.commit();
+    expect(committed).toEqual([[{ topic: 'in', partition: 0, offset: 5 }]]);
+  });
+
+  it('records no offset for a tick or a batch that processed nothing', async () => {
+    const { checkpoint, steps } = harness();
+    await checkpoint.add(result(-1, [record('out', 'w')]));
+    await checkpoint.add(result(-1, []), { topic: 'in', partition: 0 });
+    expect(checkpoint.pending).toBe(false);
+    await checkpoint.commit();
+    expect(steps).toEqual(['send out:w', 'sink flush', 'delivered -1', 'sink flush', 'delivered -1', 'sink flush']);
+  });
+});
