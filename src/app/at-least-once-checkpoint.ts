@@ -56,7 +56,7 @@ export class AtLeastOnceCheckpoint implements Checkpoint {
   async add(result: BatchResult, source?: TopicPartition): Promise<void> {
     try {
       await this.o.producer.send(result.produced);
-      for (const p of this.o.participants ?? []) await p.flush();
+      if (source) for (const p of this.o.participants ?? []) await p.flush([source]);
       await this.o.producer.send(result.changelog);
     } catch (e) {
       const what = source ? `the results of topic '${source.topic}' partition ${source.partition}` : 'the records of idle-closed windows';
@@ -71,9 +71,10 @@ export class AtLeastOnceCheckpoint implements Checkpoint {
   }
 
   async commit(): Promise<void> {
-    for (const p of this.o.participants ?? []) await p.flush();
-    if (this.offsets.size === 0) return;
     const offsets = [...this.offsets.values()];
+    const partitions = offsets.map(({ topic, partition }) => ({ topic, partition }));
+    if (partitions.length > 0) for (const p of this.o.participants ?? []) await p.flush(partitions);
+    if (offsets.length === 0) return;
     this.offsets.clear();
     this.revokedDuringCommit = new Set();
     try {

@@ -7,12 +7,15 @@ import type { BatchResult } from './processor.ts';
  *
  * @example
  * ```ts
- * const csv: CheckpointParticipant = { flush: async () => { await file.sync(); } };
+ * const csv: CheckpointParticipant = { flush: async (partitions) => { await file.sync(); } };
  * ```
  */
 export interface CheckpointParticipant {
-  /** Makes everything written so far durable; a rejection fails the checkpoint. */
-  flush(): Promise<void>;
+  /**
+   * Makes durable everything written for rows of these input partitions; a rejection fails the
+   * checkpoint (nothing of it is committed).
+   */
+  flush(partitions: readonly TopicPartition[]): Promise<void>;
 }
 
 /**
