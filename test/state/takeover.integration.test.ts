@@ -149,7 +149,8 @@ describe('durable state under failure', () => {
       throw new Error(`${e.message}\n--- survivor log ---\n${survivor.output()}`);
     });
     expect(counts).toEqual(exact);
-    expect(survivor.output()).toMatch(/recovering state from changelog/);
+    // pino writes asynchronously and the survivor may be busy with a long batch: wait for the line.
+    await waitFor('the survivor to log that it restored the taken-over state', () => /recovering state from changelog/.test(survivor.output()), 60_000, survivor.output);
     expect(await distinctCountsPerKey(output)).toEqual(new Map(KEYS.map((k) => [k, everyCount])));
   }, 300_000);
 
