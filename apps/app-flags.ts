@@ -1,7 +1,7 @@
 // Shared by the app files: command-line flags and "am I the program being run?".
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import yargs from 'yargs';
+import yargs, { type Options } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 
 /** Flags every app understands. */
@@ -24,6 +24,8 @@ export interface AppSpec {
   description: string;
   /** Producers take `--count` and `--rate`; processors take `--seconds`. */
   kind: 'producer' | 'processor';
+  /** The app's own flags (yargs options by name), returned beside the common ones. */
+  options?: Record<string, Options>;
 }
 
 /**
@@ -32,9 +34,10 @@ export interface AppSpec {
  * @example
  * ```ts
  * const flags = parseAppFlags({ name: 'jokes-producer', description: 'Produces the jokes', kind: 'producer' });
+ * const own = parseAppFlags<{ lowStock: number }>({ name: 'inventory-service', description: '...', kind: 'processor', options: { 'low-stock': { type: 'number', default: 50 } } });
  * ```
  */
-export function parseAppFlags(spec: AppSpec, argv: string[] = hideBin(process.argv)): AppFlags {
+export function parseAppFlags<E extends object = object>(spec: AppSpec, argv: string[] = hideBin(process.argv)): AppFlags & E {
   let cli = yargs(argv)
     .scriptName(spec.name)
     .usage(`$0 [options]\n\n${spec.description}`)
@@ -51,8 +54,15 @@ export function parseAppFlags(spec: AppSpec, argv: string[] = hideBin(process.ar
           .option('count', { type: 'number', describe: 'How many records to produce (default: all)' })
           .option('rate', { type: 'number', default: 0, describe: 'Records per second, 0 = as fast as possible' })
       : cli.option('seconds', { type: 'number', describe: 'Stop after this many seconds (default: run until Ctrl-C)' });
-  const parsed = cli.strict().help().parseSync() as { broker: string; count?: number; rate?: number; seconds?: number };
-  return { broker: parsed.broker, count: parsed.count, rate: parsed.rate ?? 0, seconds: parsed.seconds };
+  if (spec.options) cli = cli.options(spec.options) as unknown as typeof cli;
+  const parsed = cli.strict().help().parseSync() as Record<string, unknown> & { broker: string; count?: number; rate?: number; seconds?: number };
+  const own = Object.fromEntries(Object.keys(spec.options ?? {}).map((name) => [camel(name), parsed[name]]));
+  return { ...(own as E), broker: parsed.broker, count: parsed.count, rate: parsed.rate ?? 0, seconds: parsed.seconds };
+}
+
+/** `initial-stock` → `initialStock`. */
+function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 /**

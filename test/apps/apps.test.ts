@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseAppFlags } from '../../apps/app-flags.ts';
 import { loadJokes } from '../../apps/jokes-producer.ts';
 import { splitWords } from '../../apps/text-splitter.ts';
 import { topWords } from '../../apps/word-counter.ts';
@@ -33,5 +34,11 @@ describe('sample data and app helpers', () => {
     const all = expectedWordCounts(readJokesFile());
     const [first] = topWords(all, 1);
     expect(first[1]).toBe(Math.max(...all.values()));
+  });
+
+  it('parses an app’s own flags beside the common ones, camel-cased', () => {
+    const spec = { name: 'inventory-service', description: 'test', kind: 'processor' as const, options: { 'low-stock': { type: 'number' as const, default: 50 } } };
+    expect(parseAppFlags<{ lowStock: number }>(spec, ['--low-stock', '7', '--broker', 'h:1', '--seconds', '3'])).toEqual({ lowStock: 7, broker: 'h:1', count: undefined, rate: 0, seconds: 3 });
+    expect(parseAppFlags<{ lowStock: number }>(spec, []).lowStock).toBe(50);
   });
 });
