@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/kafka/native/cluster.ts';
 import { NativeProducer } from '../../src/kafka/native/native-producer.ts';
-import type { OutgoingRecord } from '../../src/topics/message-context.ts';
+import type { MessageHeaders, OutgoingRecord } from '../../src/topics/message-context.ts';
 import { consumeAll, createTopics, topicEndOffset, uniqueName, useTestBroker, type TestBroker } from '../support/test-broker.ts';
 
 let broker: TestBroker;
@@ -22,7 +22,7 @@ const producerFor = (options: Partial<ConstructorParameters<typeof NativeProduce
 /** The partition kafkajs's default (Java-compatible) partitioner picks for `key`. */
 function kafkajsPartition(key: string, partitions: number): number {
   const partitioner = Partitioners.DefaultPartitioner();
-  return partitioner({ topic: 't', partitionMetadata: Array.from({ length: partitions }, (_, i) => ({ partitionId: i, leader: 0 })), message: { key: Buffer.from(key), value: null } });
+  return partitioner({ topic: 't', partitionMetadata: Array.from({ length: partitions }, (_, i) => ({ partitionId: i, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] })), message: { key: Buffer.from(key), value: null } });
 }
 
 describe('NativeProducer', () => {
@@ -34,7 +34,7 @@ describe('NativeProducer', () => {
       topic,
       key: Buffer.from(`key-${i % 37}`),
       value: i % 500 === 7 ? null : Buffer.from(JSON.stringify({ i })),
-      headers: i % 3 === 0 ? { trace: `t${i}`, bin: Buffer.from([i & 0xff, 0]) } : {},
+      headers: (i % 3 === 0 ? { trace: `t${i}`, bin: Buffer.from([i & 0xff, 0]) } : {}) as MessageHeaders,
       timestamp: 1_700_000_000_000 + i,
     }));
     // several sends in flight at once, as the run loop issues them

@@ -15,7 +15,7 @@ describe('murmur2', () => {
   it("picks the partition kafkajs's default partitioner picks, for every key length and partition count", () => {
     const kafkajs = Partitioners.DefaultPartitioner();
     for (let n = 1; n <= 12; n++) {
-      const partitionMetadata = Array.from({ length: n }, (_, i) => ({ partitionId: i, leader: 0 }));
+      const partitionMetadata = Array.from({ length: n }, (_, i) => ({ partitionId: i, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
       for (let i = 0; i < 300; i++) {
         const key = Buffer.from(`k${'x'.repeat(i % 9)}${i * 7919}`);
         expect(partitionForKey(key, n)).toBe(kafkajs({ topic: 't', partitionMetadata, message: { key, value: null } }));

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRecordBatch, encodeRecordBatch, validateRecordBatches } from '../../protocol/record-batch.ts';
+import type { MessageHeaders } from '../../topics/message-context.ts';
 import { RecordBatchBuilder } from './record-batch-builder.ts';
 
 describe('RecordBatchBuilder', () => {
   it('writes the same bytes as the protocol codec for the same records', () => {
-    const records = [
+    const records: { key: Buffer | null; value: Buffer | null; headers: MessageHeaders; timestamp: number }[] = [
       { key: Buffer.from('k1'), value: Buffer.from('{"a":1}'), headers: { h: 'x', b: Buffer.from([1, 2]) }, timestamp: 1_700_000_000_123 },
       { key: null, value: null, headers: {}, timestamp: 1_700_000_000_100 },
       { key: Buffer.alloc(0), value: Buffer.alloc(300, 7), headers: { 'ü': 'ß' }, timestamp: 1_700_000_009_000 },
