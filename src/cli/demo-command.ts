@@ -2,10 +2,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { CliError } from './cli-error.ts';
-import { isListening, parseHostPort, resolveBrokerAddress } from './broker-address.ts';
-import { startEmbeddedBroker, untilSignal, type StartedBroker } from './broker-command.ts';
+import { resolveBrokerAddress } from './broker-address.ts';
+import { untilSignal } from './broker-command.ts';
+import { ensureBroker } from './ensure-broker.ts';
 import { cliKafka } from './kafka-client.ts';
 import { groupLag, topicEnd, waitForPipeline, type PipelineStage, type StageStats } from './pipeline-progress.ts';
+import { rebalanceDemoCommand } from './rebalance-demo-command.ts';
 
 interface DemoArgs {
   broker?: string;
@@ -107,18 +109,6 @@ async function ensureTopics(address: string, topics: string[]): Promise<void> {
   }
 }
 
-async function ensureBroker(address: string, dataDir: string): Promise<StartedBroker | undefined> {
-  if (await isListening(address)) {
-    console.log(`Using the broker at ${address}`);
-    return undefined;
-  }
-  const { host, port } = parseHostPort(address);
-  const listenHost = host === 'localhost' ? '127.0.0.1' : host;
-  const broker = await startEmbeddedBroker({ port, host: listenHost, dataDir, partitions: 1 });
-  console.log(`Started the embedded broker at ${broker.address} (data in ${dataDir})`);
-  return broker;
-}
-
 /**
  * The demo pipeline: produce the jokes, split them into words, count the words, print the top.
  *
@@ -204,9 +194,11 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
       .option('top', { type: 'number', default: 10, describe: 'How many top words to print' })
       .option('data-dir', { type: 'string', default: '.sluice/data', describe: 'Data dir of the embedded broker, if one is started' })
       .option('state-dir', { type: 'string', describe: "Where word-counter keeps its durable counts (default: the app's ./state)" })
+      .command(rebalanceDemoCommand)
       .example('$0 demo', 'Produce, split and count the sample jokes; print the top 10 words')
       .example('$0 demo --follow', 'Keep the pipeline running afterwards')
-      .example('$0 demo --broker 127.0.0.1:19092 --top 20', 'Use (or start) a broker on another port') as unknown as Argv<DemoArgs>,
+      .example('$0 demo --broker 127.0.0.1:19092 --top 20', 'Use (or start) a broker on another port')
+      .example('$0 demo rebalance', 'Walk through consumer-group rebalancing instead (seed 004)') as unknown as Argv<DemoArgs>,
   handler: async (argv) => {
     if (!(argv.seconds > 0)) throw new CliError(`--seconds must be > 0, got ${argv.seconds}`);
     await runDemo({ address: resolveBrokerAddress(argv.broker), seconds: argv.seconds, follow: argv.follow, top: argv.top, dataDir: argv['data-dir'], stateDir: argv['state-dir'] });
