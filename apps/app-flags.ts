@@ -3,6 +3,10 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yargs, { type Options } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import type { ApplicationOptions } from '../src/index.ts';
+
+/** The Application options a processor app's flags set (see {@link AppFlags.appOptions}). */
+export type FlagAppOptions = Pick<ApplicationOptions, 'onDeserializationError' | 'onProcessingError' | 'deadLetterTopic'>;
 
 /** Flags every app understands. */
 export interface AppFlags {
@@ -14,6 +18,12 @@ export interface AppFlags {
   rate: number;
   /** Stop after this many seconds (consumers); undefined = until Ctrl-C. */
   seconds?: number;
+  /**
+   * Processors: what `--skip-bad-messages` (skip, log and count messages that cannot be
+   * deserialized or that a step throws on) and `--dead-letter-topic NAME` (write them there) ask
+   * for; spread into the app's options.
+   */
+  appOptions: FlagAppOptions;
 }
 
 /** What `parseAppFlags` needs to know about an app. */
@@ -53,11 +63,35 @@ export function parseAppFlags<E extends object = object>(spec: AppSpec, argv: st
       ? cli
           .option('count', { type: 'number', describe: 'How many records to produce (default: all)' })
           .option('rate', { type: 'number', default: 0, describe: 'Records per second, 0 = as fast as possible' })
-      : cli.option('seconds', { type: 'number', describe: 'Stop after this many seconds (default: run until Ctrl-C)' });
+      : cli
+          .option('seconds', { type: 'number', describe: 'Stop after this many seconds (default: run until Ctrl-C)' })
+          .option('skip-bad-messages', {
+            type: 'boolean',
+            describe: 'Skip (log and count) messages that cannot be deserialized or that a step fails on, instead of stopping',
+          })
+          .option('dead-letter-topic', {
+            type: 'string',
+            describe: 'Write messages that cannot be deserialized or that a step fails on to this topic (with the error in headers) and go on',
+          })
+          .conflicts('skip-bad-messages', 'dead-letter-topic')
+          .example(`npx tsx apps/${spec.name}.ts --dead-letter-topic ${spec.name}-dlq`, 'Park bad messages; read them with: npx sluice consume <topic> --from-beginning');
   if (spec.options) cli = cli.options(spec.options) as unknown as typeof cli;
-  const parsed = cli.strict().help().parseSync() as Record<string, unknown> & { broker: string; count?: number; rate?: number; seconds?: number };
+  const parsed = cli.strict().help().parseSync() as Record<string, unknown> & {
+    broker: string;
+    count?: number;
+    rate?: number;
+    seconds?: number;
+    'skip-bad-messages'?: boolean;
+    'dead-letter-topic'?: string;
+  };
   const own = Object.fromEntries(Object.keys(spec.options ?? {}).map((name) => [camel(name), parsed[name]]));
-  return { ...(own as E), broker: parsed.broker, count: parsed.count, rate: parsed.rate ?? 0, seconds: parsed.seconds };
+  return { ...(own as E), broker: parsed.broker, count: parsed.count, rate: parsed.rate ?? 0, seconds: parsed.seconds, appOptions: flagAppOptions(parsed) };
+}
+
+function flagAppOptions(parsed: { 'skip-bad-messages'?: boolean; 'dead-letter-topic'?: string }): FlagAppOptions {
+  if (parsed['dead-letter-topic']) return { deadLetterTopic: parsed['dead-letter-topic'] };
+  if (parsed['skip-bad-messages']) return { onDeserializationError: () => true, onProcessingError: () => true };
+  return {};
 }
 
 /** `initial-stock` → `initialStock`. */

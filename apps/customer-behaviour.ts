@@ -105,7 +105,7 @@ export function formatTopCustomers(top: TopCustomers['top']): string {
 
 if (isMain(import.meta.url)) {
   const flags = parseAppFlags({ name: 'customer-behaviour', description: `Spend per customer from "${TRANSACTIONS_TOPIC}" into "${CUSTOMER_SPEND_TOPIC}", and the top ${TOP_N} into "${TOP_CUSTOMERS_TOPIC}"`, kind: 'processor' });
-  const { app, latestTop } = createCustomerBehaviour({ brokerAddress: flags.broker });
+  const { app, latestTop } = createCustomerBehaviour({ brokerAddress: flags.broker, ...flags.appOptions });
   let printed = '';
   const print = (): void => {
     const table = formatTopCustomers(latestTop.top);

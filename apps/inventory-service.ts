@@ -99,7 +99,7 @@ if (isMain(import.meta.url)) {
       'low-stock': { type: 'number', default: 50, describe: 'Warn when a stock falls to this or below' },
     },
   });
-  const { app, stock } = createInventoryService({ brokerAddress: flags.broker, initialStock: flags.initialStock, lowStockThreshold: flags.lowStock });
+  const { app, stock } = createInventoryService({ brokerAddress: flags.broker, initialStock: flags.initialStock, lowStockThreshold: flags.lowStock, ...flags.appOptions });
   const print = (): void => {
     if (stock.size === 0) return;
     const rows = [...stock].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }));

@@ -89,7 +89,7 @@ export function createRevenueAggregator(options: RevenueAggregatorOptions = {}):
 
 if (isMain(import.meta.url)) {
   const flags = parseAppFlags({ name: 'revenue-aggregator', description: `Totals revenue and orders per product from "${TRANSACTIONS_TOPIC}" into "${PRODUCT_REVENUE_TOPIC}" and "${PER_MINUTE_TOPIC}"`, kind: 'processor' });
-  const { app, latest } = createRevenueAggregator({ brokerAddress: flags.broker });
+  const { app, latest } = createRevenueAggregator({ brokerAddress: flags.broker, ...flags.appOptions });
   const print = (): void => {
     if (latest.size > 0) console.log(formatRevenueTable(rankProducts(latest.values())));
   };

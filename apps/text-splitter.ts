@@ -2,7 +2,7 @@
 //   npx tsx apps/text-splitter.ts --broker localhost:9092
 import { Application } from '../src/index.ts';
 import type { LogLevel } from '../src/logger.ts';
-import { isMain, parseAppFlags } from './app-flags.ts';
+import { isMain, parseAppFlags, type FlagAppOptions } from './app-flags.ts';
 import { JOKES_TOPIC, type Joke } from './jokes-producer.ts';
 
 /** One word of one joke, as written to `words`. */
@@ -37,6 +37,8 @@ export interface TextSplitterOptions {
   outputTopic?: string;
   consumerGroup?: string;
   logLevel?: LogLevel;
+  /** Bad-message handling and other options the app's flags set. */
+  appOptions?: FlagAppOptions;
 }
 
 /**
@@ -54,6 +56,7 @@ export function createTextSplitter(options: TextSplitterOptions): Application {
     consumerGroup: options.consumerGroup ?? 'text-splitter',
     autoOffsetReset: 'earliest',
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...options.appOptions,
   });
   const jokes = app.topic<Joke>(options.inputTopic ?? JOKES_TOPIC);
   const words = app.topic<WordRecord>(options.outputTopic ?? WORDS_TOPIC);
@@ -66,7 +69,7 @@ export function createTextSplitter(options: TextSplitterOptions): Application {
 
 if (isMain(import.meta.url)) {
   const flags = parseAppFlags({ name: 'text-splitter', description: `Splits jokes from "${JOKES_TOPIC}" into words on "${WORDS_TOPIC}"`, kind: 'processor' });
-  const app = createTextSplitter({ broker: flags.broker });
+  const app = createTextSplitter({ broker: flags.broker, appOptions: flags.appOptions });
   if (flags.seconds !== undefined) setTimeout(() => void app.stop(), flags.seconds * 1000).unref();
   await app.run();
 }

@@ -2,7 +2,7 @@
 //   npx tsx apps/word-counter.ts --broker localhost:9092
 import { Application, type State } from '../src/index.ts';
 import type { LogLevel } from '../src/logger.ts';
-import { isMain, parseAppFlags } from './app-flags.ts';
+import { isMain, parseAppFlags, type FlagAppOptions } from './app-flags.ts';
 import { WORDS_TOPIC, type WordRecord } from './text-splitter.ts';
 
 /** A word's running count, as written to `word-counts`. */
@@ -36,6 +36,8 @@ export interface WordCounterOptions {
   counts?: Map<string, number>;
   /** Where the durable counts are kept; default `./state`. */
   stateDir?: string;
+  /** Bad-message handling and other options the app's flags set. */
+  appOptions?: FlagAppOptions;
 }
 
 /**
@@ -59,6 +61,7 @@ export function createWordCounter(options: WordCounterOptions): Application {
     autoOffsetReset: 'earliest',
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+    ...options.appOptions,
   });
   const words = app.topic<WordRecord>(options.inputTopic ?? WORDS_TOPIC);
   const wordCounts = app.topic<WordCount>(options.outputTopic ?? WORD_COUNTS_TOPIC);
@@ -66,6 +69,7 @@ export function createWordCounter(options: WordCounterOptions): Application {
   app
     .dataframe(words)
     .apply((record, state: State): WordCount => {
+      if (typeof record.word !== 'string') throw new TypeError(`expected { word: string }, got ${JSON.stringify(record).slice(0, 100)}`);
       // durable per-word count (the message key is the word): LMDB + changelog, survives restarts
       const count = state.get('count', 0) + 1;
       state.set('count', count);
@@ -84,7 +88,7 @@ function printTop(counts: ReadonlyMap<string, number>): void {
 if (isMain(import.meta.url)) {
   const flags = parseAppFlags({ name: 'word-counter', description: `Counts words from "${WORDS_TOPIC}" into "${WORD_COUNTS_TOPIC}"`, kind: 'processor' });
   const counts = new Map<string, number>();
-  const app = createWordCounter({ broker: flags.broker, counts });
+  const app = createWordCounter({ broker: flags.broker, counts, appOptions: flags.appOptions });
   let printedAt = -1;
   const report = setInterval(() => {
     if (app.stats.processed !== printedAt) printTop(counts);

@@ -42,6 +42,7 @@ export { TestDriver, type SendOptions, type DriverRecord } from './testing/test-
 // Core DSL: application, topics, serializers, dataframes
 export { Application } from './app/application.ts';
 export type { ApplicationOptions, ApplicationConfig } from './app/application-config.ts';
+export { DEAD_LETTER_HEADERS, deadLetterRecord, type DeadLetterTarget } from './app/dead-letter.ts';
 export { Processor, type InputBatch, type BatchResult, type ProcessorOptions, type ErrorCallback } from './app/processor.ts';
 export type { ProcessingHooks } from './app/processing-hooks.ts';
 export { emptyStats, type ProcessingStats } from './app/processing-stats.ts';
@@ -58,7 +59,8 @@ export { bytesCodec } from './topics/serializers/bytes-codec.ts';
 export { intCodec } from './topics/serializers/int-codec.ts';
 export { doubleCodec } from './topics/serializers/double-codec.ts';
 export { DeserializationError, SerializationError } from './topics/serialization-errors.ts';
-export { StreamingDataFrame, type FrameCallback, type Assigned, type CountWindowOptions } from './dataframe/streaming-data-frame.ts';
+export { TombstoneError } from './topics/tombstone-error.ts';
+export { StreamingDataFrame, type FrameOptions, type FrameCallback, type Assigned, type CountWindowOptions } from './dataframe/streaming-data-frame.ts';
 export type { TestMeta, TestOutput } from './dataframe/run-frame-test.ts';
 export type { PrintOptions } from './dataframe/operators/print.ts';
 export { defineOperator, type FrameOperator, type RowHandler } from './dataframe/define-operator.ts';

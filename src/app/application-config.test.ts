@@ -41,6 +41,13 @@ describe('Application options', () => {
     expect(() => new Application({ brokerAvailabilityTimeout: -1 })).toThrow(/'brokerAvailabilityTimeout' is invalid/);
   });
 
+  it('takes the dead-letter topic from the option, else SLUICE_DEAD_LETTER_TOPIC, and checks the name', () => {
+    expect(resolveApplicationConfig({}, {}).deadLetterTopic).toBeUndefined();
+    expect(resolveApplicationConfig({}, { SLUICE_DEAD_LETTER_TOPIC: 'env-dlq' }).deadLetterTopic).toBe('env-dlq');
+    expect(resolveApplicationConfig({ deadLetterTopic: 'mine' }, { SLUICE_DEAD_LETTER_TOPIC: 'env-dlq' }).deadLetterTopic).toBe('mine');
+    expect(() => new Application({ deadLetterTopic: 'a/b' })).toThrow("Application option 'deadLetterTopic' is invalid: must be a Kafka topic name");
+  });
+
   it('names a bad environment variable value', () => {
     expect(() => resolveApplicationConfig({}, { SLUICE_BROKER_ADDRESS: 'nope' })).toThrow("Application environment variable for option 'brokerAddress' is invalid");
   });

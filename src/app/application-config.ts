@@ -31,12 +31,22 @@ export interface ApplicationOptions {
   autoCreateTopics?: boolean;
   /** Directory of the durable (LMDB) state of stateful steps and windows. Default './state'. */
   stateDir?: string;
-  /** Return true to skip (log and count) a message that cannot be deserialized; default: stop. */
+  /**
+   * Return true to skip (log and count) a message that cannot be deserialized, or a tombstone a
+   * frame does not accept (a TombstoneError); otherwise it goes to `deadLetterTopic`, or the app stops.
+   */
   onDeserializationError?: (error: DeserializationError) => boolean;
-  /** Return true to skip (log and count) a message a callback threw on; default: stop. */
+  /** Return true to skip (log and count) a message a callback threw on; otherwise as above. */
   onProcessingError?: (error: ProcessingError) => boolean;
-  /** Return true to ignore (log and count) a failed produce; default: stop. */
+  /** Return true to ignore (log and count) a failed produce; default: stop without committing the batch. */
   onProducerError?: (error: Error) => boolean;
+  /**
+   * Topic where messages that fail (deserialization, tombstones, a callback throwing) and are not
+   * skipped by the callbacks above are written — original key, value bytes and headers plus
+   * `sluice.dlq.*` error headers — as part of the batch's checkpoint; processing goes on.
+   * Default: env SLUICE_DEAD_LETTER_TOPIC, else none (the app stops at such a message).
+   */
+  deadLetterTopic?: string;
 }
 
 /**
@@ -48,9 +58,11 @@ export interface ApplicationOptions {
  * ```
  */
 export type ApplicationConfig = Readonly<
-  Required<Omit<ApplicationOptions, 'onDeserializationError' | 'onProcessingError' | 'onProducerError'>> &
-    Pick<ApplicationOptions, 'onDeserializationError' | 'onProcessingError' | 'onProducerError'>
+  Required<Omit<ApplicationOptions, OptionalOption>> & Pick<ApplicationOptions, OptionalOption>
 >;
+
+/** Options that stay undefined when not given. */
+type OptionalOption = 'onDeserializationError' | 'onProcessingError' | 'onProducerError' | 'deadLetterTopic';
 
 const callback = z.custom<(error: any) => boolean>((v) => typeof v === 'function', { message: 'must be a function returning a boolean' });
 const positiveMs = z.number().int().positive();
@@ -69,11 +81,12 @@ const schema = z.strictObject({
   onDeserializationError: callback.optional(),
   onProcessingError: callback.optional(),
   onProducerError: callback.optional(),
+  deadLetterTopic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name (letters, digits, ".", "_", "-")').optional(),
 });
 
 /**
  * Validates `options`, fills defaults (the only place sluice reads SLUICE_BROKER_ADDRESS,
- * SLUICE_CONSUMER_GROUP and SLUICE_LOG_LEVEL) and freezes the result. Throws ConfigError naming
+ * SLUICE_CONSUMER_GROUP, SLUICE_LOG_LEVEL and SLUICE_DEAD_LETTER_TOPIC) and freezes the result. Throws ConfigError naming
  * the first bad option.
  *
  * @example
@@ -89,6 +102,7 @@ export function resolveApplicationConfig(options: ApplicationOptions = {}, env: 
     brokerAddress: nonEmpty(env.SLUICE_BROKER_ADDRESS),
     consumerGroup: nonEmpty(env.SLUICE_CONSUMER_GROUP),
     logLevel: nonEmpty(env.SLUICE_LOG_LEVEL),
+    deadLetterTopic: nonEmpty(env.SLUICE_DEAD_LETTER_TOPIC),
   };
   const parsed = schema.safeParse(options);
   if (!parsed.success) throw toConfigError(parsed.error.issues[0], 'option');
@@ -109,6 +123,7 @@ export function resolveApplicationConfig(options: ApplicationOptions = {}, env: 
     onDeserializationError: o.onDeserializationError,
     onProcessingError: o.onProcessingError,
     onProducerError: o.onProducerError,
+    deadLetterTopic: o.deadLetterTopic ?? e.deadLetterTopic,
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import { StreamingDataFrame } from '../dataframe/streaming-data-frame.ts';
-import { SluiceError } from '../errors.ts';
+import { FrameNode } from '../dataframe/frame-node.ts';
+import { StreamingDataFrame, type FrameOptions } from '../dataframe/streaming-data-frame.ts';
+import { ConfigError, SluiceError } from '../errors.ts';
 import { prepareTopics } from '../kafka/prepare-topics.ts';
 import { TopicLayoutError } from '../kafka/topic-layout-error.ts';
 import { createKafkaClient } from '../kafka/create-kafka-client.ts';
@@ -26,6 +27,9 @@ import type { Source } from '../sources/base/source.ts';
 import { SourceSet } from '../sources/source-set.ts';
 
 let applicationsCreated = 0;
+
+/** The dead-letter topic holds the original bytes. */
+const DEAD_LETTER_CODECS = { keySerializer: 'bytes', valueSerializer: 'bytes', keyDeserializer: 'bytes', valueDeserializer: 'bytes' } as const;
 
 /**
  * How many Applications this process has created — how `sluice run` tells an app file from a
@@ -114,18 +118,24 @@ export class Application {
   /**
    * A frame reading `input`: a topic, or a source (which the app then runs, producing to a topic
    * named after it, see {@link addSource}). Every branch derived from it runs when the app runs.
+   * A message with a null value (a tombstone) is a TombstoneError unless the frame is declared
+   * with `{ tombstones: true }`: its values are then `V | null`.
    *
    * @example
    * ```ts
    * const sdf = app.dataframe(clicks);
    * sdf.filter((c) => c.url.startsWith('/shop')).print();
    * app.dataframe(new GeneratorSource({ name: 'ticks', rate: 1, generate: (i) => ({ value: i }) })).print();
+   * const profiles = app.dataframe(app.topic<Profile>('profiles'), { tombstones: true });
+   * profiles.update((p, ctx) => (p === null ? cache.delete(ctx.key) : cache.set(ctx.key, p)));
    * ```
    */
-  dataframe<V, K>(input: Topic<V, K> | Source<V, K, any>): StreamingDataFrame<V, K> {
+  dataframe<V, K>(input: Topic<V, K> | Source<V, K, any>, options?: FrameOptions & { tombstones?: false }): StreamingDataFrame<V, K>;
+  dataframe<V, K>(input: Topic<V, K> | Source<V, K, any>, options: FrameOptions & { tombstones: true }): StreamingDataFrame<V | null, K>;
+  dataframe<V, K>(input: Topic<V, K> | Source<V, K, any>, options: FrameOptions = {}): StreamingDataFrame<V | null, K> {
     const topic = input instanceof Topic ? input : this.addSource(input);
     this.topics.register(topic);
-    const sdf = StreamingDataFrame.fromTopic(topic);
+    const sdf = new StreamingDataFrame<V | null, K>(FrameNode.root(topic, options.tombstones ?? false));
     this.dataframes.push(sdf);
     bindTopicOwner(topic, {
       consumerGroup: this.config.consumerGroup,
@@ -166,15 +176,23 @@ export class Application {
     const changelogs = registerFrameStores(this.dataframes, state);
     const stateful = this.dataframes.some((sdf) => state.isStateful(sdf.node.ancestry().find((n) => n.isRoot)!.topic!.name));
     for (const t of changelogs) this.topics.register(t);
+    const { deadLetterTopic, consumerGroup } = this.config;
     const processor = new Processor({
       dataframes: this.dataframes,
       onDeserializationError: this.config.onDeserializationError,
       onProcessingError: this.config.onProcessingError,
+      ...(deadLetterTopic ? { deadLetters: { topic: deadLetterTopic, app: consumerGroup } } : {}),
       logger: this.logger,
       stats: this.stats,
       ...(stateful ? { state } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    if (deadLetterTopic) {
+      if (processor.topics.includes(deadLetterTopic)) {
+        throw new ConfigError(`deadLetterTopic '${deadLetterTopic}' is also an input of this app; a message failing again would loop. Name another topic.`);
+      }
+      if (!this.topics.get(deadLetterTopic)) this.topics.register(new Topic(deadLetterTopic, DEAD_LETTER_CODECS));
+    }
     for (const h of this.hooks) processor.addHooks(h);
     if (stateful) {
       processor.addHooks(stateHooks(state, options.state ? undefined : new KafkaChangelogReader({ client: this.kafka() })));

@@ -16,6 +16,8 @@ export interface ProcessingStats {
   skippedDeserializationErrors: number;
   /** Messages skipped because onProcessingError returned true. */
   skippedProcessingErrors: number;
+  /** Messages written to the dead-letter topic (they failed and no callback skipped them). */
+  deadLettered: number;
   /** Produce failures onProducerError chose to ignore. */
   ignoredProducerErrors: number;
   /** Records windows dropped as late: every window they belong to had closed (see `onLate`). */
@@ -31,5 +33,5 @@ export interface ProcessingStats {
  * ```
  */
 export function emptyStats(): ProcessingStats {
-  return { processed: 0, produced: 0, skippedDeserializationErrors: 0, skippedProcessingErrors: 0, ignoredProducerErrors: 0, lateRecords: 0 };
+  return { processed: 0, produced: 0, skippedDeserializationErrors: 0, skippedProcessingErrors: 0, deadLettered: 0, ignoredProducerErrors: 0, lateRecords: 0 };
 }

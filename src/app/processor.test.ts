@@ -3,6 +3,7 @@ import { ProcessingError } from '../dataframe/processing-error.ts';
 import { StreamingDataFrame } from '../dataframe/streaming-data-frame.ts';
 import type { RawMessage } from '../topics/message-context.ts';
 import { DeserializationError } from '../topics/serialization-errors.ts';
+import { TombstoneError } from '../topics/tombstone-error.ts';
 import { Topic } from '../topics/topic.ts';
 import { Processor, type InputBatch } from './processor.ts';
 
@@ -13,6 +14,7 @@ interface Reading {
 
 const readings = new Topic<Reading>('readings');
 const hot = new Topic<Reading>('hot');
+const hotOrDeleted = new Topic<Reading | null>('hot');
 const all = new Topic<number>('temps', { valueSerializer: 'int' });
 
 function msg(offset: number, value: string | null, key: string | null = 's1', timestamp = 1000 + offset): RawMessage {
@@ -93,7 +95,7 @@ describe('Processor', () => {
     const result = p.process(batch(msg(0, '{"sensor":"a","temp":1}'), msg(1, '{"sensor":"b","temp":-5}'), msg(2, '{"sensor":"c","temp":3}')));
     expect(result.lastProcessedOffset).toBe(0);
     expect(result.error).toBeInstanceOf(ProcessingError);
-    expect(result.error!.message).toBe("apply failed on the message at topic 'readings' partition 0 offset 1: negative; fix the callback, or pass onProcessingError to skip such messages");
+    expect(result.error!.message).toBe("apply failed on the message at topic 'readings' partition 0 offset 1: negative; fix the callback, or set the app's deadLetterTopic to park such messages (onProcessingError to skip them)");
     expect(decode(result).map((r) => r.topic)).toEqual(['hot', 'temps']);
   });
 
@@ -144,9 +146,21 @@ describe('Processor', () => {
     expect(() => p.process({ topic: 'other', partition: 0, messages: [] })).toThrow("no dataframe reads topic 'other'");
   });
 
-  it('passes null values (tombstones) and null keys through', () => {
-    const p = new Processor({ dataframes: [StreamingDataFrame.fromTopic(readings).toTopic(hot)] });
+  it('passes null values (tombstones) and null keys through a frame that accepts tombstones', () => {
+    const p = new Processor({ dataframes: [StreamingDataFrame.fromTopic(readings, { tombstones: true }).toTopic(hotOrDeleted)] });
     const [rec] = p.process(batch(msg(0, null, null))).produced;
     expect(rec).toMatchObject({ topic: 'hot', key: null, value: null });
+  });
+
+  it('stops at a tombstone that a frame of the topic does not accept, naming it a tombstone', () => {
+    const accepting = StreamingDataFrame.fromTopic(readings, { tombstones: true }).toTopic(hotOrDeleted);
+    const refusing = StreamingDataFrame.fromTopic(readings).toTopic(hot);
+    const p = new Processor({ dataframes: [accepting, refusing] });
+    const result = p.process(batch(msg(0, '{"sensor":"a","temp":1}'), msg(1, null), msg(2, '{"sensor":"c","temp":3}')));
+    expect(result.lastProcessedOffset).toBe(0);
+    expect(result.error).toBeInstanceOf(TombstoneError);
+    expect(result.error).toBeInstanceOf(DeserializationError);
+    expect(result.error!.message).toMatch(/^the message at topic 'readings' partition 0 offset 1 is a tombstone \(its value is null\)/);
+    expect(result.error!.message).toContain('app.dataframe(topic, { tombstones: true })');
   });
 });

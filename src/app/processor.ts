@@ -7,10 +7,12 @@ import type { Row } from '../dataframe/row.ts';
 import type { StreamingDataFrame } from '../dataframe/streaming-data-frame.ts';
 import type { SluiceError } from '../errors.ts';
 import type { MessageContext, OutgoingRecord, RawMessage, TopicPartition } from '../topics/message-context.ts';
-import { DeserializationError } from '../topics/serialization-errors.ts';
+import type { DeserializationError } from '../topics/serialization-errors.ts';
+import { TombstoneError } from '../topics/tombstone-error.ts';
 import type { StateAccess } from '../state/state-access.ts';
 import type { WallClock } from '../windows/wall-clock.ts';
 import type { Topic } from '../topics/topic.ts';
+import { deadLetterRecord, type DeadLetterTarget } from './dead-letter.ts';
 import type { ProcessingHooks } from './processing-hooks.ts';
 import { emptyStats, type ProcessingStats } from './processing-stats.ts';
 
@@ -40,7 +42,7 @@ export interface InputBatch {
  * ```
  */
 export interface BatchResult {
-  /** The records the frames send with `toTopic` (and to repartition topics). */
+  /** The records the frames send with `toTopic` (and to repartition topics), and the batch's dead letters. */
   produced: OutgoingRecord[];
   /**
    * The state changes of the batch for the changelog topics (added by the state hooks). Produce
@@ -73,8 +75,15 @@ export type ErrorCallback<E> = (error: E) => boolean;
 export interface ProcessorOptions {
   /** The frames to run: every branch derived from them (their leaves) runs. */
   dataframes: readonly StreamingDataFrame<any, any>[];
+  /** Return true to skip a message that cannot be deserialized (or is an unaccepted tombstone). */
   onDeserializationError?: ErrorCallback<DeserializationError>;
+  /** Return true to skip a message a callback threw on. */
   onProcessingError?: ErrorCallback<ProcessingError>;
+  /**
+   * Where a bad message that the callbacks above do not skip is written (see `deadLetterRecord`),
+   * as a record of the batch's `produced`; processing then goes on. Without it, it stops the batch.
+   */
+  deadLetters?: DeadLetterTarget;
   logger?: Logger;
   /** Counters to update (default: fresh ones, see `processor.stats`). */
   stats?: ProcessingStats;
@@ -89,6 +98,14 @@ export interface ProcessorOptions {
  * frames, serializes what `toTopic` sends and applies the error policy. It knows nothing about
  * Kafka — the kafkajs run loop and the TestDriver both drive it.
  *
+ * Error policy, per message: a message whose key or value cannot be deserialized (or a tombstone
+ * no frame of the topic accepts) goes to `onDeserializationError`, one a callback throws on to
+ * `onProcessingError`; if that returns true the message is skipped (its offset counts as
+ * processed, nothing is written). Otherwise, with `deadLetters`, the original message is written
+ * to the dead-letter topic with the error in its headers, as part of the batch's output, and
+ * processing goes on. Otherwise the batch stops before the message (`result.error`). A message
+ * that fails leaves no output and no state change behind in every case.
+ *
  * @example
  * ```ts
  * const processor = new Processor({ dataframes: [sdf] });
@@ -101,6 +118,8 @@ export class Processor {
   private readonly hooks: ProcessingHooks[] = [];
   private readonly pipeline: CompiledPipeline;
   private readonly topicsByName = new Map<string, Topic<any, any>>();
+  /** Topics every frame of which accepts tombstones. */
+  private readonly tombstoneTopics = new Set<string>();
   private readonly log: Logger;
   private produced: OutgoingRecord[] = [];
   private failure: ProcessingError | undefined;
@@ -111,10 +130,16 @@ export class Processor {
     this.stats = options.stats ?? emptyStats();
     this.log = options.logger ?? pino({ level: 'silent' });
     const leaves = new Set<FrameNode>();
+    const refusesTombstones = new Set<string>();
     for (const sdf of options.dataframes) {
-      for (const root of sdf.node.ancestry().filter((n) => n.isRoot)) this.topicsByName.set(root.topic!.name, root.topic!);
-      for (const root of sdf.node.ancestry().filter((n) => n.isRoot)) for (const leaf of root.leaves()) leaves.add(leaf);
+      for (const root of sdf.node.ancestry().filter((n) => n.isRoot)) {
+        this.topicsByName.set(root.topic!.name, root.topic!);
+        if (root.acceptsTombstones) this.tombstoneTopics.add(root.topic!.name);
+        else refusesTombstones.add(root.topic!.name);
+        for (const leaf of root.leaves()) leaves.add(leaf);
+      }
     }
+    for (const t of refusesTombstones) this.tombstoneTopics.delete(t);
     this.pipeline = compilePipeline([...leaves], { produce: (t, row, key) => this.produce(t, row, key), fail: (e, row, op) => this.fail(e, row, op), state: options.state, clock: options.clock, stats: this.stats, onTick: (fn) => this.tickers.push(fn) }, () => {});
   }
 
@@ -185,7 +210,9 @@ export class Processor {
     const inputs = this.pipeline.inputs.get(topicName);
     if (!topic || !inputs) throw new TypeError(`no dataframe reads topic '${topicName}'`);
     for (const h of this.hooks) h.beforeBatch?.(topicName, partition);
-    const { state } = this.options;
+    const { state, deadLetters } = this.options;
+    const acceptsTombstones = this.tombstoneTopics.has(topicName);
+    const deadLetteredBefore = this.stats.deadLettered;
     this.produced = [];
     let lastProcessedOffset = -1;
     let error: SluiceError | undefined;
@@ -195,12 +222,18 @@ export class Processor {
       let value: unknown;
       try {
         key = topic.deserializeKey(msg.key, partition, msg.offset);
+        if (msg.value === null && !acceptsTombstones) throw new TombstoneError(topicName, partition, msg.offset);
         value = topic.deserializeValue(msg.value, partition, msg.offset);
       } catch (e) {
         const de = e as DeserializationError;
         if (this.options.onDeserializationError?.(de)) {
           this.stats.skippedDeserializationErrors++;
           this.log.warn({ topic: topicName, partition, offset: msg.offset, err: de }, 'skipped a message that cannot be deserialized');
+          lastProcessedOffset = msg.offset;
+          continue;
+        }
+        if (deadLetters) {
+          this.deadLetter(deadLetters, topicName, partition, msg, de);
           lastProcessedOffset = msg.offset;
           continue;
         }
@@ -231,14 +264,16 @@ export class Processor {
         this.produced.length = mark;
         state?.rollback(topicName, partition, savepoint);
       }
-      if (this.failure) {
+      if (this.failure && deadLetters) {
+        this.deadLetter(deadLetters, topicName, partition, msg, this.failure);
+      } else if (this.failure) {
         error = this.failure;
         break;
       }
       lastProcessedOffset = msg.offset;
     }
     const result: BatchResult = { produced: this.produced, changelog: [], lastProcessedOffset, ...(error ? { error } : {}) };
-    this.stats.produced += result.produced.length;
+    this.stats.produced += result.produced.length - (this.stats.deadLettered - deadLetteredBefore);
     this.produced = [];
     for (const h of this.hooks) h.afterBatch?.(batch, result);
     return result;
@@ -291,6 +326,12 @@ export class Processor {
   /** Stops the compiled pipeline. */
   close(): void {
     this.pipeline.dispose();
+  }
+
+  private deadLetter(target: DeadLetterTarget, topic: string, partition: number, message: RawMessage, error: SluiceError): void {
+    this.produced.push(deadLetterRecord(target, { topic, partition, message }, error));
+    this.stats.deadLettered++;
+    this.log.warn({ topic, partition, offset: message.offset, deadLetterTopic: target.topic, err: error }, 'wrote a message that failed to the dead-letter topic');
   }
 
   private produce(topic: Topic<any, any>, row: Row, key: unknown): void {

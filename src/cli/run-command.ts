@@ -9,11 +9,13 @@ import { resolveBrokerAddress } from './broker-address.ts';
 interface RunArgs {
   file: string;
   broker?: string;
+  'dead-letter-topic'?: string;
   '--'?: Array<string | number>;
 }
 
 /**
- * Runs an app file in this process: sets `SLUICE_BROKER_ADDRESS` from `--broker`, makes
+ * Runs an app file in this process: sets `SLUICE_BROKER_ADDRESS` from `--broker` (and
+ * `SLUICE_DEAD_LETTER_TOPIC` from `deadLetterTopic`, read by every Application), makes
  * `process.argv` look as if the file had been started directly with the arguments after `--`, and
  * imports it. Resolves when the module's top-level code has finished (a long-running app keeps the
  * process alive afterwards); warns on stderr when the file created no Application.
@@ -23,7 +25,7 @@ interface RunArgs {
  * await runAppFile({ file: 'apps/jokes-producer.ts', broker: 'localhost:9092', appArgs: ['--count', '5'] });
  * ```
  */
-export async function runAppFile(options: { file: string; broker?: string; appArgs?: string[] }): Promise<void> {
+export async function runAppFile(options: { file: string; broker?: string; deadLetterTopic?: string; appArgs?: string[] }): Promise<void> {
   const path = resolve(options.file);
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new CliError(`No such app file: ${options.file} — try \`ls apps/\``);
@@ -31,6 +33,7 @@ export async function runAppFile(options: { file: string; broker?: string; appAr
   if (options.broker !== undefined) {
     process.env.SLUICE_BROKER_ADDRESS = resolveBrokerAddress(options.broker);
   }
+  if (options.deadLetterTopic !== undefined) process.env.SLUICE_DEAD_LETTER_TOPIC = options.deadLetterTopic;
   process.argv = [process.argv[0], path, ...(options.appArgs ?? [])];
   const before = applicationCount();
   await import(pathToFileURL(path).href);
@@ -47,11 +50,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
     yargs
       .positional('file', { type: 'string', demandOption: true, describe: 'App file, e.g. apps/word-counter.ts' })
       .option('broker', { type: 'string', describe: 'Kafka bootstrap address host:port (sets SLUICE_BROKER_ADDRESS)' })
+      .option('dead-letter-topic', {
+        type: 'string',
+        describe: 'Write messages that cannot be deserialized or that a step fails on to this topic, with the error in headers, and go on (sets SLUICE_DEAD_LETTER_TOPIC)',
+      })
       .example('$0 run apps/jokes-producer.ts', 'Produce the sample jokes to localhost:9092')
       .example('$0 run apps/word-counter.ts --broker 127.0.0.1:19092', 'Count words against another broker')
-      .example('$0 run apps/jokes-producer.ts -- --count 10 --rate 5', 'Pass flags to the app after --') as unknown as Argv<RunArgs>,
+      .example('$0 run apps/jokes-producer.ts -- --count 10 --rate 5', 'Pass flags to the app after --')
+      .example('$0 run apps/word-counter.ts --dead-letter-topic word-counter-dlq', 'Park bad messages instead of stopping') as unknown as Argv<RunArgs>,
   handler: async (argv) => {
     const appArgs = (argv['--'] ?? []).map(String);
-    await runAppFile({ file: argv.file, broker: argv.broker, appArgs });
+    await runAppFile({ file: argv.file, broker: argv.broker, deadLetterTopic: argv['dead-letter-topic'], appArgs });
   },
 };

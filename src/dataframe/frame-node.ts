@@ -22,20 +22,23 @@ export class FrameNode {
     readonly parents: readonly FrameNode[],
     readonly operator: FrameOperator | undefined,
     readonly topic: Topic<any, any> | undefined,
+    /** A root that receives tombstones (null values) instead of failing on them. */
+    readonly acceptsTombstones = false,
   ) {
     for (const p of parents) p.children.push(this);
   }
 
   /**
-   * A node that emits the messages of `topic`.
+   * A node that emits the messages of `topic`; with `acceptsTombstones`, also those whose value
+   * is null (otherwise such a message is a TombstoneError).
    *
    * @example
    * ```ts
    * FrameNode.root(topic).isRoot; // true
    * ```
    */
-  static root(topic: Topic<any, any>): FrameNode {
-    return new FrameNode([], undefined, topic);
+  static root(topic: Topic<any, any>, acceptsTombstones = false): FrameNode {
+    return new FrameNode([], undefined, topic, acceptsTombstones);
   }
 
   /**

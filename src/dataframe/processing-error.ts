@@ -19,7 +19,7 @@ export class ProcessingError extends SluiceError {
   ) {
     super(
       `${operator} failed on the message at topic '${topic}' partition ${partition} offset ${offset}: ` +
-        `${cause instanceof Error ? cause.message : String(cause)}; fix the callback, or pass onProcessingError to skip such messages`,
+        `${cause instanceof Error ? cause.message : String(cause)}; fix the callback, or set the app's deadLetterTopic to park such messages (onProcessingError to skip them)`,
       { cause },
     );
   }

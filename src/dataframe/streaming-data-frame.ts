@@ -42,6 +42,23 @@ export interface CountWindowOptions {
 }
 
 /**
+ * Options of `app.dataframe(topic, options)`.
+ *
+ * @example
+ * ```ts
+ * const users = app.dataframe(app.topic<User>('users'), { tombstones: true }); // values are User | null
+ * ```
+ */
+export interface FrameOptions {
+  /**
+   * Receive messages whose value is null (tombstones: a deleted key of a compacted topic) as
+   * `null` values. Default false: such a message is a TombstoneError, handled like a value that
+   * cannot be deserialized (`onDeserializationError`, `deadLetterTopic`, or the app stops).
+   */
+  tombstones?: boolean;
+}
+
+/**
  * A pipeline callback: the value and the context of the message it came from.
  *
  * @example
@@ -80,15 +97,20 @@ export class StreamingDataFrame<T, K = string> {
   }
 
   /**
-   * A frame reading `topic` (use `app.dataframe(topic)`, which also registers it to run).
+   * A frame reading `topic` (use `app.dataframe(topic)`, which also registers it to run). With
+   * `{ tombstones: true }` messages with a null value reach the frame as `null` (its values are
+   * `V | null`); otherwise such a message is a TombstoneError.
    *
    * @example
    * ```ts
    * const sdf = StreamingDataFrame.fromTopic(new Topic<number>('numbers'));
+   * const withDeletes = StreamingDataFrame.fromTopic(new Topic<number>('numbers'), { tombstones: true }); // StreamingDataFrame<number | null>
    * ```
    */
-  static fromTopic<V, K>(topic: Topic<V, K>): StreamingDataFrame<V, K> {
-    return new StreamingDataFrame<V, K>(FrameNode.root(topic));
+  static fromTopic<V, K>(topic: Topic<V, K>, options?: { tombstones?: false }): StreamingDataFrame<V, K>;
+  static fromTopic<V, K>(topic: Topic<V, K>, options: { tombstones: true }): StreamingDataFrame<V | null, K>;
+  static fromTopic<V, K>(topic: Topic<V, K>, options: FrameOptions = {}): StreamingDataFrame<V | null, K> {
+    return new StreamingDataFrame<V | null, K>(FrameNode.root(topic, options.tombstones ?? false));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { defineOperator } from '../dataframe/define-operator.ts';
 import { toTopicOperator } from '../dataframe/operators/to-topic.ts';
+import { FrameNode } from '../dataframe/frame-node.ts';
 import { StreamingDataFrame } from '../dataframe/streaming-data-frame.ts';
 import { ConfigError } from '../errors.ts';
 import type { MessageContext } from '../topics/message-context.ts';
@@ -62,7 +63,8 @@ export function groupBy<T, K>(sdf: StreamingDataFrame<T, K>, by: (keyof T & stri
     config: { numPartitions: source.config.numPartitions, replicationFactor: source.config.replicationFactor },
   });
   sdf.pipe(toTopicOperator(repartition, (value, ctx) => asKey(keyOf(value as T, ctx as MessageContext<K>))));
-  const grouped = StreamingDataFrame.fromTopic(repartition);
+  // a frame that passes tombstones on writes them to the repartition topic: its reader accepts them too
+  const grouped = new StreamingDataFrame<T, string>(FrameNode.root(repartition, roots[0].acceptsTombstones));
   bindTopicOwner(repartition, owner);
   owner.adopt(grouped);
   return grouped;

@@ -94,6 +94,21 @@ export class TestDriver {
     this.append({ topic, key, value: t.serializeValue(value), headers: options.headers ?? {}, timestamp: options.timestamp ?? 0, partition: options.partition });
   }
 
+  /**
+   * Appends a message as raw bytes — a malformed value, an empty one, a tombstone (`null`) — to
+   * `topic` and processes it, as {@link send} does.
+   *
+   * @example
+   * ```ts
+   * driver.sendRaw('words', Buffer.from('{not json'), { key: Buffer.from('w') });
+   * driver.read('dead-letters')[0].headers['sluice.dlq.error.class']; // 'DeserializationError'
+   * ```
+   */
+  sendRaw(topic: string, value: Buffer | null, options: Omit<SendOptions<Buffer | null>, 'key'> & { key?: Buffer | null } = {}): void {
+    this.topic(topic);
+    this.append({ topic, key: options.key ?? null, value, headers: options.headers ?? {}, timestamp: options.timestamp ?? 0, partition: options.partition });
+  }
+
   /** Everything written to `topic` so far, deserialized, in partition then offset order. */
   read<V = any, K = any>(topic: string): DriverRecord<V, K>[] {
     const t = this.app.topics.get(topic) ?? this.processor.topic(topic);

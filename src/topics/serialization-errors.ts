@@ -15,12 +15,14 @@ export class DeserializationError extends SluiceError {
     readonly offset: number,
     readonly field: 'key' | 'value',
     cause: unknown,
+    message?: string,
   ) {
     super(
-      `cannot deserialize the ${field} of the message at topic '${topic}' partition ${partition} offset ${offset}: ` +
-        `${cause instanceof Error ? cause.message : String(cause)}; fix the producer or the topic's ${field}Deserializer, ` +
-        `or pass onDeserializationError to skip such messages`,
-      { cause },
+      message ??
+        `cannot deserialize the ${field} of the message at topic '${topic}' partition ${partition} offset ${offset}: ` +
+          `${cause instanceof Error ? cause.message : String(cause)}; fix the producer or the topic's ${field}Deserializer, ` +
+          `or set the app's deadLetterTopic to park such messages (onDeserializationError to skip them)`,
+      cause === undefined ? {} : { cause },
     );
   }
 }

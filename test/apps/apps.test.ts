@@ -38,7 +38,7 @@ describe('sample data and app helpers', () => {
 
   it('parses an app’s own flags beside the common ones, camel-cased', () => {
     const spec = { name: 'inventory-service', description: 'test', kind: 'processor' as const, options: { 'low-stock': { type: 'number' as const, default: 50 } } };
-    expect(parseAppFlags<{ lowStock: number }>(spec, ['--low-stock', '7', '--broker', 'h:1', '--seconds', '3'])).toEqual({ lowStock: 7, broker: 'h:1', count: undefined, rate: 0, seconds: 3 });
+    expect(parseAppFlags<{ lowStock: number }>(spec, ['--low-stock', '7', '--broker', 'h:1', '--seconds', '3'])).toEqual({ lowStock: 7, broker: 'h:1', count: undefined, rate: 0, seconds: 3, appOptions: {} });
     expect(parseAppFlags<{ lowStock: number }>(spec, []).lowStock).toBe(50);
   });
 });

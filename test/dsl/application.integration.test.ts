@@ -140,7 +140,7 @@ describe('Application against a broker', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ProcessingError);
-    expect((error as Error).message).toBe(`apply failed on the message at topic '${input}' partition 0 offset 3: id 3 is cursed; fix the callback, or pass onProcessingError to skip such messages`);
+    expect((error as Error).message).toBe(`apply failed on the message at topic '${input}' partition 0 offset 3: id 3 is cursed; fix the callback, or set the app's deadLetterTopic to park such messages (onProcessingError to skip them)`);
     expect(await committedOffsets(group, input)).toEqual({ 0: '3' });
 
     const skipped: number[] = [];
