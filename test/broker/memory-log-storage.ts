@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { AppendResult, CommittedOffset, LogStorage, OffsetStore, PartitionLog, TopicInfo } from '../../src/broker/storage/log-storage.ts';
+import type { AbortedTransaction, AppendResult, CommittedOffset, LogStorage, OffsetStore, OpenTransaction, PartitionLog, TopicInfo } from '../../src/broker/storage/log-storage.ts';
 import { BATCH } from '../../src/protocol/record-batch.ts';
+import { encodeControlBatch, type TransactionMarker } from '../../src/protocol/control-batch.ts';
+import { batchesBelow } from '../../src/broker/storage/batch-header.ts';
+import { ProducerStateManager, type StagedAppend } from '../../src/broker/storage/producer-state.ts';
 import { SluiceError } from '../../src/errors.ts';
 
 /** A test double of the storage seam: batches kept in memory, same contract as the file storage. */
@@ -9,10 +12,36 @@ class MemoryPartitionLog implements PartitionLog {
   logEndOffset = 0;
   private readonly batches: { base: number; last: number; maxTs: number; bytes: Buffer }[] = [];
   private readonly listeners = new Set<() => void>();
+  private readonly producers: ProducerStateManager;
 
-  constructor(readonly topic: string, readonly partition: number) {}
+  constructor(readonly topic: string, readonly partition: number) {
+    this.producers = new ProducerStateManager(`${topic}-${partition}`);
+  }
+
+  get lastStableOffset(): number {
+    const unstable = this.producers.firstUnstableOffset;
+    return unstable >= 0 ? unstable : this.logEndOffset;
+  }
 
   append(recordBatches: Buffer): AppendResult {
+    const staged = this.producers.stageAppend(recordBatches, this.logEndOffset, Date.now());
+    if (staged.duplicate) return { baseOffset: staged.duplicate.firstOffset, logAppendTime: -1, logStartOffset: this.logStartOffset, duplicate: true };
+    return this.write(recordBatches, staged);
+  }
+
+  appendMarker(marker: TransactionMarker): AppendResult {
+    return this.write(encodeControlBatch(marker), this.producers.stageMarker(marker, this.logEndOffset, Date.now()));
+  }
+
+  abortedTransactions(fromOffset: number, toOffset: number): AbortedTransaction[] {
+    return this.producers.abortedTransactions(fromOffset, toOffset);
+  }
+
+  openTransactions(): OpenTransaction[] {
+    return this.producers.openTransactions();
+  }
+
+  private write(recordBatches: Buffer, staged: StagedAppend): AppendResult {
     const baseOffset = this.logEndOffset;
     let pos = 0;
     while (pos < recordBatches.length) {
@@ -24,21 +53,23 @@ class MemoryPartitionLog implements PartitionLog {
       this.logEndOffset += delta + 1;
       pos += size;
     }
+    this.producers.apply(staged);
     for (const l of [...this.listeners]) l();
     return { baseOffset, logAppendTime: -1, logStartOffset: this.logStartOffset };
   }
 
-  read(offset: number, maxBytes: number): Buffer {
+  read(offset: number, maxBytes: number, maxOffset = this.logEndOffset): Buffer {
     if (offset < this.logStartOffset || offset > this.logEndOffset) throw new SluiceError(`offset ${offset} out of range`);
     const out: Buffer[] = [];
     let size = 0;
     for (const b of this.batches) {
       if (b.last < offset) continue;
+      if (b.base >= maxOffset) break;
       if (out.length > 0 && size + b.bytes.length > maxBytes) break;
       out.push(b.bytes);
       size += b.bytes.length;
     }
-    return Buffer.concat(out);
+    return batchesBelow(Buffer.concat(out), maxOffset);
   }
 
   offsetForTimestamp(timestamp: number): { offset: number; timestamp: number } | null {

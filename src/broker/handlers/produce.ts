@@ -4,6 +4,16 @@ import { ErrorCode } from '../../protocol/error-codes.ts';
 import { validateRecordBatches } from '../../protocol/record-batch.ts';
 import { CorruptRecordError } from '../../protocol/protocol-error.ts';
 import { findOrCreateTopic } from './auto-create-topic.ts';
+import { InvalidProducerEpochError, InvalidRecordError, InvalidTxnStateError, OutOfOrderSequenceError, ProducerStateError } from '../storage/errors.ts';
+
+/** The Kafka error code answering a refused append. */
+function producerStateCode(err: ProducerStateError): number {
+  if (err instanceof OutOfOrderSequenceError) return ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER;
+  if (err instanceof InvalidProducerEpochError) return ErrorCode.INVALID_PRODUCER_EPOCH;
+  if (err instanceof InvalidTxnStateError) return ErrorCode.INVALID_TXN_STATE;
+  if (err instanceof InvalidRecordError) return ErrorCode.INVALID_RECORD;
+  return ErrorCode.UNKNOWN_SERVER_ERROR;
+}
 
 const failed = (index: number, errorCode: number, errorMessage: string | null = null): PartitionProduceResponse => ({
   index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage,
@@ -11,7 +21,10 @@ const failed = (index: number, errorCode: number, errorMessage: string | null = 
 
 /**
  * Produce (key 0), v3–7: checks each partition's record batches (size, magic 2, CRC-32C →
- * CORRUPT_MESSAGE), auto-creates unknown topics when allowed, and appends them. acks=0 gets no
+ * CORRUPT_MESSAGE), auto-creates unknown topics when allowed, and appends them. Batches of
+ * idempotent producers are checked against the partition's producer state: a retry of one of the
+ * last five batches is answered NONE with its original base offset, a sequence gap with
+ * OUT_OF_ORDER_SEQUENCE_NUMBER, a fenced epoch with INVALID_PRODUCER_EPOCH. acks=0 gets no
  * response; acks=-1 equals acks=1 on this single node.
  *
  * @example
@@ -58,6 +71,11 @@ export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
         try {
           result = log.append(p.records);
         } catch (err) {
+          if (err instanceof ProducerStateError) {
+            broker.log.debug({ topic: t.name, partition: p.index, peer: ctx.peer, reason: err.message }, 'refused a produce');
+            partitionResponses.push(failed(p.index, producerStateCode(err), err.message));
+            continue;
+          }
           broker.log.error({ topic: t.name, partition: p.index, err }, 'append failed');
           partitionResponses.push(failed(p.index, ErrorCode.KAFKA_STORAGE_ERROR, `append to ${t.name}-${p.index} failed: ${(err as Error).message}`));
           continue;

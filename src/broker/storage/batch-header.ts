@@ -77,3 +77,54 @@ export function stampLogAppendTime(buf: Buffer, at: number, size: number, now: n
   writeInt64(buf, at + BATCH.maxTimestamp, now);
   buf.writeUInt32BE(crc32c(buf.subarray(at + BATCH.attributes, at + size)) >>> 0, at + BATCH.crc);
 }
+
+/** The producer fields of one batch header, as the producer state reads them. */
+export interface BatchHeader {
+  readonly baseOffset: number;
+  readonly lastOffsetDelta: number;
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
+  readonly transactional: boolean;
+  readonly control: boolean;
+}
+
+/**
+ * Reads the header fields of the batch at `buf[at]` that idempotence and transactions use.
+ *
+ * @example
+ * ```ts
+ * const h = readBatchHeader(batches, 0);
+ * if (h.producerId >= 0) checkSequence(h.baseSequence);
+ * ```
+ */
+export function readBatchHeader(buf: Buffer, at: number): BatchHeader {
+  const attributes = buf.readInt16BE(at + BATCH.attributes);
+  return {
+    baseOffset: readInt64(buf, at + BATCH.baseOffset),
+    lastOffsetDelta: buf.readInt32BE(at + BATCH.lastOffsetDelta),
+    producerId: readInt64(buf, at + BATCH.producerId),
+    producerEpoch: buf.readInt16BE(at + BATCH.producerEpoch),
+    baseSequence: buf.readInt32BE(at + BATCH.baseSequence),
+    transactional: (attributes & 0x10) !== 0,
+    control: (attributes & 0x20) !== 0,
+  };
+}
+
+/**
+ * The leading whole batches of `buf` whose base offset is below `maxOffset` (read_committed
+ * fetches stop at the last stable offset, which always falls on a batch boundary).
+ *
+ * @example
+ * ```ts
+ * const visible = batchesBelow(log.read(offset, maxBytes), lastStableOffset);
+ * ```
+ */
+export function batchesBelow(buf: Buffer, maxOffset: number): Buffer {
+  let pos = 0;
+  while (buf.length - pos >= BATCH.headerSize) {
+    if (readInt64(buf, pos + BATCH.baseOffset) >= maxOffset) break;
+    pos += buf.readInt32BE(pos + BATCH.batchLength) + BATCH.logOverhead;
+  }
+  return pos >= buf.length ? buf : buf.subarray(0, pos);
+}

@@ -6,12 +6,19 @@ import { OffsetOutOfRangeError, StorageError } from './errors.ts';
 import type { FdCache } from './fd-cache.ts';
 import { LogSegment, type SegmentContext } from './log-segment.ts';
 import type { LogPolicy } from './log-policy.ts';
-import type { AppendResult, PartitionLog } from './log-storage.ts';
+import type { AbortedTransaction, AppendResult, OpenTransaction, PartitionLog } from './log-storage.ts';
+import { batchesBelow } from './batch-header.ts';
+import { ProducerStateManager, type StagedAppend } from './producer-state.ts';
+import { ProducerSnapshots } from './producer-snapshots.ts';
+import { controlTypeOf } from './control-type.ts';
+import { encodeControlBatch, type TransactionMarker } from '../../protocol/control-batch.ts';
 
 const EMPTY = Buffer.alloc(0);
 /** Segments roll before relative offsets could overflow the int32 of an index entry. */
 const MAX_RELATIVE_OFFSET = 2 ** 31 - 2 ** 24;
 const START_FILE = 'log-start-offset';
+/** Producers idle this long are forgotten (Kafka's `producer.id.expiration.ms` default, one day). */
+const PRODUCER_ID_EXPIRATION_MS = 24 * 60 * 60 * 1000;
 
 /** Options of `FilePartitionLog`; the storage builds them. */
 export interface FilePartitionLogOptions {
@@ -30,7 +37,10 @@ export interface FilePartitionLogOptions {
  * One partition's log on disk: a list of `LogSegment`s, the last one active. Appends are one
  * `writeSync`; reads binary-search the segments, then the sparse index, then scan a few batch
  * headers and read the byte range at once. Opening recovers the active segment (torn tails are
- * truncated) and the persisted log start offset.
+ * truncated), the persisted log start offset, and the producer state (idempotence and
+ * transactions): the newest snapshot plus a replay of the batch headers after it. Snapshots are
+ * written when a segment rolls and when the log closes, so a `kill -9` costs at most a replay of
+ * the active segment's headers.
  *
  * @example
  * ```ts
@@ -51,6 +61,8 @@ export class FilePartitionLog implements PartitionLog {
   private readonly listeners = new Set<() => void>();
   private startOffset = 0;
   private closed = false;
+  private readonly producers: ProducerStateManager;
+  private readonly snapshots: ProducerSnapshots;
 
   constructor(options: FilePartitionLogOptions) {
     this.topic = options.topic;
@@ -72,6 +84,9 @@ export class FilePartitionLog implements PartitionLog {
     bases.forEach((base, i) => this.segments.push(LogSegment.open(this.dir, base, this.ctx, i === bases.length - 1)));
     if (this.segments.length === 0) this.segments.push(LogSegment.create(this.dir, Math.max(stored, 0), this.ctx));
     this.startOffset = Math.min(Math.max(stored, this.segments[0].baseOffset), this.logEndOffset);
+    this.producers = new ProducerStateManager(name);
+    this.snapshots = new ProducerSnapshots(this.dir, options.log, name);
+    this.recoverProducerState();
   }
 
   get logStartOffset(): number {
@@ -94,8 +109,38 @@ export class FilePartitionLog implements PartitionLog {
     return total;
   }
 
+  get lastStableOffset(): number {
+    const unstable = this.producers.firstUnstableOffset;
+    return unstable >= 0 ? unstable : this.logEndOffset;
+  }
+
   append(recordBatches: Buffer): AppendResult {
     this.assertOpen();
+    const staged = this.producers.stageAppend(recordBatches, this.logEndOffset, Date.now());
+    if (staged.duplicate !== null) return { baseOffset: staged.duplicate.firstOffset, logAppendTime: -1, logStartOffset: this.startOffset, duplicate: true };
+    return this.write(recordBatches, staged);
+  }
+
+  appendMarker(marker: TransactionMarker): AppendResult {
+    this.assertOpen();
+    const staged = this.producers.stageMarker(marker, this.logEndOffset, Date.now());
+    return this.write(encodeControlBatch(marker), staged);
+  }
+
+  abortedTransactions(fromOffset: number, toOffset: number): AbortedTransaction[] {
+    return this.producers.abortedTransactions(fromOffset, toOffset);
+  }
+
+  openTransactions(): OpenTransaction[] {
+    return this.producers.openTransactions();
+  }
+
+  /** The producer state of this partition (tests and tools). */
+  get producerState(): ProducerStateManager {
+    return this.producers;
+  }
+
+  private write(recordBatches: Buffer, staged: StagedAppend): AppendResult {
     const active = this.active;
     if (active.size > 0 && (active.size + recordBatches.length > this.segmentBytes || active.nextOffset - active.baseOffset > MAX_RELATIVE_OFFSET)) {
       this.roll();
@@ -103,6 +148,7 @@ export class FilePartitionLog implements PartitionLog {
     const baseOffset = this.logEndOffset;
     const logAppendTime = this.policy.logAppendTime ? Date.now() : -1;
     this.active.append(recordBatches, logAppendTime);
+    this.producers.apply(staged);
     for (const listener of this.listeners) {
       try {
         listener();
@@ -113,14 +159,15 @@ export class FilePartitionLog implements PartitionLog {
     return { baseOffset, logAppendTime, logStartOffset: this.startOffset };
   }
 
-  read(offset: number, maxBytes: number): Buffer {
+  read(offset: number, maxBytes: number, maxOffset?: number): Buffer {
     this.assertOpen();
     const end = this.logEndOffset;
     if (offset < this.startOffset || offset > end) throw new OffsetOutOfRangeError(this.topic, this.partition, offset, this.startOffset, end);
-    if (offset === end) return EMPTY;
+    const limit = maxOffset === undefined ? end : Math.min(maxOffset, end);
+    if (offset >= limit) return EMPTY;
     for (let i = this.segmentFor(offset); i < this.segments.length; i++) {
       const bytes = this.segments[i].read(offset, maxBytes);
-      if (bytes.length > 0) return bytes;
+      if (bytes.length > 0) return limit < end ? batchesBelow(bytes, limit) : bytes;
     }
     return EMPTY;
   }
@@ -142,6 +189,7 @@ export class FilePartitionLog implements PartitionLog {
     this.startOffset = offset;
     while (this.segments.length > 1 && this.segments[0].nextOffset <= offset) this.segments.shift()!.remove();
     this.writeStartOffset();
+    this.producers.truncateHead(offset);
     return this.startOffset;
   }
 
@@ -159,6 +207,7 @@ export class FilePartitionLog implements PartitionLog {
    */
   enforceRetention(now: number): number {
     this.assertOpen();
+    this.producers.expire(now, PRODUCER_ID_EXPIRATION_MS);
     const { retentionMs, retentionBytes, deleteEnabled } = this.policy;
     if (!deleteEnabled || (retentionMs < 0 && retentionBytes < 0)) return 0;
     const expired = (s: LogSegment): boolean =>
@@ -177,6 +226,7 @@ export class FilePartitionLog implements PartitionLog {
     if (removed > 0 && this.segments[0].baseOffset > this.startOffset) {
       this.startOffset = Math.min(this.segments[0].baseOffset, this.logEndOffset);
       this.writeStartOffset();
+      this.producers.truncateHead(this.startOffset);
       this.ctx.log.info({ partition: this.ctx.name, segments: removed, logStartOffset: this.startOffset }, `retention deleted ${removed} segment(s) of ${this.ctx.name}`);
     }
     return removed;
@@ -193,6 +243,7 @@ export class FilePartitionLog implements PartitionLog {
     this.closed = true;
     this.active.flush();
     this.active.seal();
+    this.snapshots.write(this.logEndOffset, this.producers.toSnapshot());
     for (const s of this.segments) s.release();
     this.listeners.clear();
   }
@@ -212,6 +263,29 @@ export class FilePartitionLog implements PartitionLog {
     const next = this.logEndOffset;
     this.active.seal();
     this.segments.push(LogSegment.create(this.dir, next, this.ctx));
+    this.snapshots.write(next, this.producers.toSnapshot());
+  }
+
+  /** Loads the newest producer snapshot and replays the batches after it (all of them without one). */
+  private recoverProducerState(): void {
+    const end = this.logEndOffset;
+    const found = this.snapshots.latest(end);
+    if (found !== null) this.producers.load(found.snapshot);
+    const from = Math.max(found?.offset ?? 0, this.segments[0].baseOffset);
+    let replayed = 0;
+    if (from < end) {
+      const now = Date.now();
+      for (let i = this.segmentFor(from); i < this.segments.length; i++) {
+        this.segments[i].producerBatches(from, (header, control) => {
+          this.producers.replay(header, control === null ? null : controlTypeOf(control), now);
+          replayed++;
+        });
+      }
+    }
+    this.producers.truncateHead(this.startOffset);
+    if (replayed > 0) {
+      this.ctx.log.info({ partition: this.ctx.name, from, to: end, batches: replayed }, `rebuilt the producer state of ${this.ctx.name} from offset ${from}`);
+    }
   }
 
   /** Index of the last segment whose base offset is <= `offset` (0 when none is). */

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Logger } from '../../logger.ts';
 import { CorruptRecordError } from '../../protocol/protocol-error.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { BATCH, batchIsValid, readInt64, stampLogAppendTime, writeInt64 } from './batch-header.ts';
+import { BATCH, batchIsValid, readBatchHeader, readInt64, stampLogAppendTime, writeInt64, type BatchHeader } from './batch-header.ts';
 import type { FdCache } from './fd-cache.ts';
 import { OffsetIndex } from './offset-index.ts';
 
@@ -26,7 +26,8 @@ export interface SegmentContext {
   readonly name: string;
 }
 
-type HeaderVisitor = (position: number, baseOffset: number, size: number, lastOffsetDelta: number, maxTimestamp: number) => boolean;
+/** `at` is the header's position in the shared scratch buffer, valid during the call only. */
+type HeaderVisitor = (position: number, baseOffset: number, size: number, lastOffsetDelta: number, maxTimestamp: number, at: number) => boolean;
 
 function readFully(fd: number, buf: Buffer, length: number, position: number): number {
   let done = 0;
@@ -203,6 +204,28 @@ export class LogSegment {
     return null;
   }
 
+  /**
+   * Visits, in offset order, the header of every batch with a producer id whose last offset is at
+   * or after `fromOffset` (recovery of the producer state). A control batch comes with its whole
+   * bytes (to read the marker type), other batches with null.
+   */
+  producerBatches(fromOffset: number, visit: (header: BatchHeader, control: Buffer | null) => void): void {
+    if (fromOffset >= this.next) return;
+    const i = this.index.floor(fromOffset - this.baseOffset);
+    const fd = this.fd();
+    this.walk(i < 0 ? 0 : this.index.position(i), this.bytes, (pos, base, size, delta, _ts, at) => {
+      if (base + delta < fromOffset || readInt64(scratch, at + BATCH.producerId) < 0) return true;
+      const header = readBatchHeader(scratch, at);
+      let control: Buffer | null = null;
+      if (header.control) {
+        control = Buffer.allocUnsafe(size);
+        readFully(fd, control, size, pos);
+      }
+      visit(header, control);
+      return true;
+    });
+  }
+
   /** Writes the index file and closes the write descriptor: the segment is read-only from now on. */
   seal(): void {
     if (this.writeFd < 0) return;
@@ -271,7 +294,7 @@ export class LogSegment {
       const size = scratch.readInt32BE(at + BATCH.batchLength) + BATCH.logOverhead;
       if (size < HEADER || pos + size > to) return;
       const base = readInt64(scratch, at + BATCH.baseOffset);
-      const go = visit(pos, base, size, scratch.readInt32BE(at + BATCH.lastOffsetDelta), readInt64(scratch, at + BATCH.maxTimestamp));
+      const go = visit(pos, base, size, scratch.readInt32BE(at + BATCH.lastOffsetDelta), readInt64(scratch, at + BATCH.maxTimestamp), at);
       if (!go) return;
       pos += size;
     }

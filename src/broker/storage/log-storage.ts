@@ -17,13 +17,20 @@ export interface TopicInfo {
   readonly configs: Readonly<Record<string, string>>;
 }
 
+import type { TransactionMarker } from '../../protocol/control-batch.ts';
+import type { AbortedTransaction, OpenTransaction } from './producer-state.ts';
+
+export type { AbortedTransaction, OpenTransaction };
+
 /** What an append assigned. */
 export interface AppendResult {
-  /** Offset of the first record appended. */
+  /** Offset of the first record appended (of the original batch for a duplicate). */
   readonly baseOffset: number;
   /** Broker time stamped on the batch when the topic uses `LogAppendTime`, else -1. */
   readonly logAppendTime: number;
   readonly logStartOffset: number;
+  /** True when the append repeated one of its producer's last five batches: nothing was written. */
+  readonly duplicate?: boolean;
 }
 
 /** The records of one partition: an append-only log of record batches. */
@@ -34,17 +41,32 @@ export interface PartitionLog {
   readonly logStartOffset: number;
   /** Offset the next record will get; equals the high watermark on this single-node broker. */
   readonly logEndOffset: number;
+  /** First offset of the oldest open transaction, else the log end offset: read_committed reads stop here. */
+  readonly lastStableOffset: number;
   /**
    * Appends the record batches of one Produce partition (magic 2, already CRC-checked by the
    * caller), rewriting each batch's base offset in place. Returns once the bytes are written.
+   * Batches with a producer id are checked against the partition's producer state first: a retry
+   * of one of the producer's last five batches writes nothing and answers the original offsets
+   * (`duplicate`); a sequence gap, a fenced epoch or a control batch throws a `ProducerStateError`.
    */
   append(recordBatches: Buffer): AppendResult;
   /**
-   * Whole record batches starting with the one that contains `offset`, up to `maxBytes` — but at
-   * least one batch even if it is larger (as Kafka does). Empty when `offset === logEndOffset`.
-   * Throws `OffsetOutOfRangeError` outside `[logStartOffset, logEndOffset]`.
+   * Appends a commit or abort marker (a control batch) for the producer's transaction in this
+   * partition, closing it. Throws `InvalidProducerEpochError` for an epoch older than the producer's.
    */
-  read(offset: number, maxBytes: number): Buffer;
+  appendMarker(marker: TransactionMarker): AppendResult;
+  /**
+   * Whole record batches starting with the one that contains `offset`, up to `maxBytes` — but at
+   * least one batch even if it is larger (as Kafka does) — and only batches that start before
+   * `maxOffset` (default: the log end; read_committed passes the last stable offset). Empty when
+   * `offset === logEndOffset`. Throws `OffsetOutOfRangeError` outside `[logStartOffset, logEndOffset]`.
+   */
+  read(offset: number, maxBytes: number, maxOffset?: number): Buffer;
+  /** Aborted transactions overlapping `[fromOffset, toOffset)` (the Fetch response lists them for read_committed). */
+  abortedTransactions(fromOffset: number, toOffset: number): AbortedTransaction[];
+  /** Transactions open in this partition (what holds the last stable offset back). */
+  openTransactions(): OpenTransaction[];
   /** The earliest offset whose batch max timestamp is >= `timestamp`, or null when none is. */
   offsetForTimestamp(timestamp: number): { offset: number; timestamp: number } | null;
   /** Moves the log start offset forward (DeleteRecords); returns the new log start offset. */
