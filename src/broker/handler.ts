@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.ts';
 import type { LogStorage, OffsetStore } from './storage/log-storage.ts';
 import type { GroupCoordinator } from './coordinator/group-coordinator.ts';
+import type { TransactionCoordinator } from './transactions/transaction-coordinator.ts';
 
 /** Static facts about this broker that handlers answer with. */
 export interface BrokerIdentity {
@@ -16,6 +17,7 @@ export interface BrokerContext {
   readonly storage: LogStorage;
   readonly offsets: OffsetStore;
   readonly coordinator: GroupCoordinator;
+  readonly transactions: TransactionCoordinator;
   readonly config: BrokerConfig;
   readonly log: Logger;
 }
@@ -28,6 +30,10 @@ export interface BrokerConfig {
   /** Largest request frame accepted, in bytes; a larger one closes the connection. */
   readonly maxFrameBytes: number;
   readonly groupInitialRebalanceDelayMs: number;
+  /** `transaction.max.timeout.ms`: the largest transaction timeout a producer may ask for. */
+  readonly transactionMaxTimeoutMs: number;
+  /** How often open transactions are checked against their timeout (Kafka: 10000). */
+  readonly transactionAbortCheckIntervalMs: number;
 }
 
 /** One request as the connection decoded it. */

@@ -2,6 +2,8 @@ import type { Logger } from '../logger.ts';
 import type { ApiHandler, BrokerConfig, BrokerContext } from './handler.ts';
 import type { LogStorage, OffsetStore } from './storage/log-storage.ts';
 import { GroupCoordinator } from './coordinator/group-coordinator.ts';
+import { TransactionCoordinator } from './transactions/transaction-coordinator.ts';
+import type { TransactionStore } from './transactions/transaction-store.ts';
 import { BrokerServer } from './server.ts';
 import { createHandlerRegistry } from './handlers/index.ts';
 
@@ -24,6 +26,8 @@ export interface LaunchBrokerOptions {
   readonly config: BrokerConfig;
   readonly storage: LogStorage;
   readonly offsets: OffsetStore;
+  /** The transaction coordinator's durable log. */
+  readonly transactionStore: TransactionStore;
   readonly log: Logger;
   /** How often retention runs, in ms. */
   readonly retentionCheckIntervalMs: number;
@@ -32,19 +36,28 @@ export interface LaunchBrokerOptions {
 }
 
 /**
- * Starts the network server over an opened storage: builds the handler registry and the group
- * coordinator, listens, and runs retention on an unref'd timer. `startBroker` is the public
+ * Starts the network server over an opened storage: builds the handler registry, the group
+ * coordinator and the transaction coordinator (which first finishes transactions a crash
+ * interrupted), listens, and runs retention on an unref'd timer. `startBroker` is the public
  * entry; this is the seam tests use with in-memory storage.
  *
  * @example
  * ```ts
- * const broker = await launchBroker({ host: '127.0.0.1', port: 0, nodeId: 0, clusterId, config, storage, offsets, log, retentionCheckIntervalMs: 60000 });
+ * const broker = await launchBroker({ host: '127.0.0.1', port: 0, nodeId: 0, clusterId, config, storage, offsets, transactionStore, log, retentionCheckIntervalMs: 60000 });
  * await broker.close();
  * ```
  */
 export async function launchBroker(opts: LaunchBrokerOptions): Promise<BrokerHandle> {
   const { storage, offsets, log, config } = opts;
   const coordinator = new GroupCoordinator({ offsets, logger: log, initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs });
+  const transactions = new TransactionCoordinator({
+    store: opts.transactionStore,
+    storage,
+    offsets: coordinator,
+    logger: log,
+    maxTimeoutMs: config.transactionMaxTimeoutMs,
+    abortCheckIntervalMs: config.transactionAbortCheckIntervalMs,
+  });
   const server = new BrokerServer({
     host: opts.host,
     port: opts.port,
@@ -57,6 +70,7 @@ export async function launchBroker(opts: LaunchBrokerOptions): Promise<BrokerHan
     bound = await server.listen();
   } catch (err) {
     coordinator.close();
+    transactions.close();
     throw err;
   }
   const context: BrokerContext = {
@@ -64,6 +78,7 @@ export async function launchBroker(opts: LaunchBrokerOptions): Promise<BrokerHan
     storage,
     offsets,
     coordinator,
+    transactions,
     config,
     log,
   };
@@ -86,9 +101,11 @@ export async function launchBroker(opts: LaunchBrokerOptions): Promise<BrokerHan
       closing ??= (async () => {
         clearInterval(retention);
         await server.close();
+        transactions.close();
         coordinator.close();
         storage.close();
         offsets.close();
+        opts.transactionStore.close();
         log.info({ address: `${bound.host}:${bound.port}` }, 'broker stopped');
       })();
       return closing;

@@ -6,6 +6,7 @@ import { loadClusterMeta } from './cluster-meta.ts';
 import { launchBroker, type BrokerHandle } from './launch-broker.ts';
 import { FileLogStorage } from './storage/file-log-storage.ts';
 import { FileOffsetStore } from './storage/file-offset-store.ts';
+import { FileTransactionStore } from './storage/file-transaction-store.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -19,6 +20,8 @@ const OptionsSchema = z
     maxFrameBytes: z.number().int().min(1024).default(100 * 1024 * 1024),
     groupInitialRebalanceDelayMs: z.number().int().min(0).default(0),
     retentionCheckIntervalMs: z.number().int().min(10).default(60_000),
+    transactionMaxTimeoutMs: z.number().int().min(1).default(900_000),
+    transactionAbortCheckIntervalMs: z.number().int().min(10).default(10_000),
     logLevel: z.enum(LOG_LEVELS).optional(),
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).info === 'function').optional(),
   })
@@ -42,6 +45,10 @@ export interface BrokerOptions {
   groupInitialRebalanceDelayMs?: number;
   /** How often retention runs. Default 60000 ms. */
   retentionCheckIntervalMs?: number;
+  /** `transaction.max.timeout.ms`: the largest `transaction.timeout.ms` a producer may ask for. Default 900000. */
+  transactionMaxTimeoutMs?: number;
+  /** How often open transactions are checked against their timeout and aborted past it. Default 10000 ms. */
+  transactionAbortCheckIntervalMs?: number;
   /** Level of the broker's own logger (ignored when `logger` is given). */
   logLevel?: LogLevel;
   logger?: Logger;
@@ -51,7 +58,8 @@ export type { BrokerHandle };
 
 /**
  * Starts the embedded Kafka-compatible broker: one node, durable file storage under `dataDir`,
- * consumer groups, and the APIs kafkajs and librdkafka clients use. Resolves once it listens.
+ * consumer groups, idempotent and transactional producers (with read_committed consumers), and
+ * the APIs kafkajs, librdkafka and the Java client use. Resolves once it listens.
  *
  * @example
  * ```ts
@@ -75,24 +83,24 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
     autoCreateTopics: o.autoCreateTopics,
     maxFrameBytes: o.maxFrameBytes,
     groupInitialRebalanceDelayMs: o.groupInitialRebalanceDelayMs,
+    transactionMaxTimeoutMs: o.transactionMaxTimeoutMs,
+    transactionAbortCheckIntervalMs: o.transactionAbortCheckIntervalMs,
   });
   const meta = loadClusterMeta(o.dataDir);
   const storage = new FileLogStorage({ dataDir: o.dataDir });
-  let offsets: FileOffsetStore;
+  let offsets: FileOffsetStore | undefined;
+  let transactionStore: FileTransactionStore | undefined;
   try {
-    offsets = new FileOffsetStore({ dataDir: o.dataDir });
-  } catch (err) {
-    storage.close();
-    throw err;
-  }
-  try {
+    offsets = new FileOffsetStore({ dataDir: o.dataDir, logger: log });
+    transactionStore = new FileTransactionStore({ dataDir: o.dataDir, logger: log });
     return await launchBroker({
-      host: o.host, port: o.port, nodeId: meta.nodeId, clusterId: meta.clusterId, config, storage, offsets, log,
+      host: o.host, port: o.port, nodeId: meta.nodeId, clusterId: meta.clusterId, config, storage, offsets, transactionStore, log,
       retentionCheckIntervalMs: o.retentionCheckIntervalMs,
     });
   } catch (err) {
     storage.close();
-    offsets.close();
+    offsets?.close();
+    transactionStore?.close();
     throw err;
   }
 }

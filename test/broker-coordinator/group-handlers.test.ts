@@ -15,6 +15,8 @@ import { syncGroupHandler } from '../../src/broker/handlers/sync-group.ts';
 import type { LogStorage, PartitionLog } from '../../src/broker/storage/log-storage.ts';
 import { FakeTime } from './fake-time.ts';
 import { MemoryOffsetStore } from './memory-offset-store.ts';
+import { MemoryTransactionStore, testBrokerConfig } from '../broker/memory-log-storage.ts';
+import { TransactionCoordinator } from '../../src/broker/transactions/transaction-coordinator.ts';
 
 /** A broker context whose storage has topic 'known' with partitions 0 and 1. */
 function context() {
@@ -23,13 +25,15 @@ function context() {
   const coordinator = new GroupCoordinator({ offsets, logger: pino({ level: 'silent' }), clock: time.clock, timers: time });
   const storage = {
     partition: (topic: string, partition: number) => (topic === 'known' && partition < 2 ? ({} as PartitionLog) : undefined),
+    topics: () => [],
   } as unknown as LogStorage;
   const broker: BrokerContext = {
     identity: { nodeId: 7, host: '127.0.0.1', port: 39092, clusterId: 'c' },
     storage,
     offsets,
     coordinator,
-    config: { defaultPartitions: 1, autoCreateTopics: true, maxFrameBytes: 1 << 20, groupInitialRebalanceDelayMs: 0 },
+    transactions: new TransactionCoordinator({ store: new MemoryTransactionStore(), storage, offsets: coordinator, logger: pino({ level: 'silent' }), clock: time.clock, timers: time }),
+    config: testBrokerConfig(),
     log: pino({ level: 'silent' }),
   };
   const ctx = (apiKey: number, apiVersion: number): RequestContext => ({

@@ -2,7 +2,7 @@ import { Kafka, logLevel, type Consumer, type EachMessagePayload } from 'kafkajs
 import { pino } from 'pino';
 import { launchBroker, type BrokerHandle } from '../../src/broker/launch-broker.ts';
 import type { LogStorage, OffsetStore } from '../../src/broker/storage/log-storage.ts';
-import { MemoryLogStorage, MemoryOffsetStore } from '../broker/memory-log-storage.ts';
+import { MemoryLogStorage, MemoryOffsetStore, MemoryTransactionStore, testBrokerConfig } from '../broker/memory-log-storage.ts';
 import { GROUP_HANDLERS } from './group-handlers.ts';
 
 /**
@@ -17,9 +17,10 @@ export async function startGroupBroker(
     port: 0,
     nodeId: 0,
     clusterId: 'coordinator-e2e-cluster',
-    config: { defaultPartitions: 1, autoCreateTopics: true, maxFrameBytes: 1 << 20, groupInitialRebalanceDelayMs: 0 },
+    config: testBrokerConfig(),
     storage: stores.storage ?? new MemoryLogStorage(),
     offsets: stores.offsets ?? new MemoryOffsetStore(),
+    transactionStore: new MemoryTransactionStore(),
     log: pino({ level: process.env.BROKER_TEST_LOG ?? 'silent' }),
     retentionCheckIntervalMs: 60_000,
     extraHandlers: GROUP_HANDLERS,

@@ -5,6 +5,9 @@ import { encodeControlBatch, type TransactionMarker } from '../../src/protocol/c
 import { batchesBelow } from '../../src/broker/storage/batch-header.ts';
 import { ProducerStateManager, type StagedAppend } from '../../src/broker/storage/producer-state.ts';
 import { SluiceError } from '../../src/errors.ts';
+import type { BrokerConfig } from '../../src/broker/handler.ts';
+import { isTxnEnded } from '../../src/broker/transactions/transaction-state.ts';
+import type { PendingOffset, StoredTransactions, TransactionRecord, TransactionStore } from '../../src/broker/transactions/transaction-store.ts';
 
 /** A test double of the storage seam: batches kept in memory, same contract as the file storage. */
 class MemoryPartitionLog implements PartitionLog {
@@ -153,4 +156,38 @@ export class MemoryOffsetStore implements OffsetStore {
     return [...this.data.keys()];
   }
   close(): void {}
+}
+
+/** In-memory TransactionStore for broker tests (`load` returns what a previous store held, for restarts). */
+export class MemoryTransactionStore implements TransactionStore {
+  readonly records = new Map<string, TransactionRecord>();
+  readonly pending = new Map<string, PendingOffset[]>();
+  blockEnd = 0;
+  load(): StoredTransactions {
+    return { transactions: [...this.records.values()], pendingOffsets: new Map([...this.pending].map(([k, v]) => [k, [...v]])), producerIdBlockEnd: this.blockEnd };
+  }
+  save(record: TransactionRecord): void {
+    this.records.set(record.transactionalId, record);
+    if (isTxnEnded(record.state)) this.pending.delete(record.transactionalId);
+  }
+  remove(transactionalId: string): void {
+    this.records.delete(transactionalId);
+    this.pending.delete(transactionalId);
+  }
+  addPendingOffsets(transactionalId: string, offsets: readonly PendingOffset[]): void {
+    const list = (this.pending.get(transactionalId) ?? []).filter((p) => !offsets.some((o) => o.group === p.group && o.topic === p.topic && o.partition === p.partition));
+    this.pending.set(transactionalId, [...list, ...offsets]);
+  }
+  reserveProducerIds(blockEnd: number): void {
+    this.blockEnd = Math.max(this.blockEnd, blockEnd);
+  }
+  close(): void {}
+}
+
+/** Broker settings for tests (small frames, no rebalance delay), with `overrides` applied. */
+export function testBrokerConfig(overrides: Partial<BrokerConfig> = {}): BrokerConfig {
+  return {
+    defaultPartitions: 1, autoCreateTopics: true, maxFrameBytes: 1 << 20, groupInitialRebalanceDelayMs: 0,
+    transactionMaxTimeoutMs: 900_000, transactionAbortCheckIntervalMs: 10_000, ...overrides,
+  };
 }

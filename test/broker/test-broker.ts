@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { launchBroker, type BrokerHandle } from '../../src/broker/launch-broker.ts';
 import type { BrokerConfig } from '../../src/broker/handler.ts';
-import { MemoryLogStorage, MemoryOffsetStore } from './memory-log-storage.ts';
+import { MemoryLogStorage, MemoryOffsetStore, MemoryTransactionStore, testBrokerConfig } from './memory-log-storage.ts';
 
 /** Starts a broker on a free port over in-memory storage, with logging off. */
 export async function startMemoryBroker(config: Partial<BrokerConfig> = {}): Promise<BrokerHandle & { storage: MemoryLogStorage }> {
@@ -11,9 +11,10 @@ export async function startMemoryBroker(config: Partial<BrokerConfig> = {}): Pro
     port: 0,
     nodeId: 0,
     clusterId: 'test-cluster-id-000000',
-    config: { defaultPartitions: 1, autoCreateTopics: true, maxFrameBytes: 1 << 20, groupInitialRebalanceDelayMs: 0, ...config },
+    config: testBrokerConfig(config),
     storage,
     offsets: new MemoryOffsetStore(),
+    transactionStore: new MemoryTransactionStore(),
     log: pino({ level: process.env.BROKER_TEST_LOG ?? 'silent' }),
     retentionCheckIntervalMs: 60_000,
   });

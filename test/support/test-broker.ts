@@ -28,7 +28,8 @@ export function externalBrokerAddress(): string | undefined {
 
 /**
  * Gives a test a broker: the one in `SLUICE_TEST_BROKER` if set, else a fresh embedded broker on
- * a free port of 127.0.0.1 with a temporary data dir.
+ * a free port of 127.0.0.1 with a temporary data dir. `transactionAbortCheckIntervalMs` sets how
+ * often the embedded broker aborts timed-out transactions (the CI Kafka checks every second).
  *
  * @example
  * ```ts
@@ -37,14 +38,17 @@ export function externalBrokerAddress(): string | undefined {
  * afterAll(() => broker.close());
  * ```
  */
-export async function useTestBroker(options: { partitions?: number } = {}): Promise<TestBroker> {
+export async function useTestBroker(options: { partitions?: number; transactionAbortCheckIntervalMs?: number } = {}): Promise<TestBroker> {
   const external = externalBrokerAddress();
   if (external) {
     return { address: external, kind: 'external', close: async () => {} };
   }
   const { startBroker } = await import('../../src/broker/index.ts');
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-test-broker-'));
-  const handle = await startBroker({ port: 0, host: '127.0.0.1', dataDir, partitions: options.partitions ?? 1, logLevel: 'silent' });
+  const handle = await startBroker({
+    port: 0, host: '127.0.0.1', dataDir, partitions: options.partitions ?? 1, logLevel: 'silent',
+    ...(options.transactionAbortCheckIntervalMs === undefined ? {} : { transactionAbortCheckIntervalMs: options.transactionAbortCheckIntervalMs }),
+  });
   let closed = false;
   return {
     address: handle.address,

@@ -14,6 +14,7 @@ import type {
   LeaveGroupResult,
   LeavingMember,
   ListedGroup,
+  OffsetToCommit,
   PartitionResult,
   SyncGroupInput,
   SyncGroupResult,
@@ -186,6 +187,28 @@ export class GroupCoordinator {
     // A group created for this commit is kept when something was stored (checking is a copy).
     if (!results.some((r) => r.errorCode === GroupErrorCode.NONE)) this.removeIfUnused(group);
     return results;
+  }
+
+  /**
+   * The group side of TxnOffsetCommit (KIP-447): with a member id or generation (v3+ clients) the
+   * member and generation must be current; without them (v0–2 clients) any producer may commit.
+   */
+  validateTxnOffsetCommit(input: Omit<CommitOffsetsInput, 'offsets'>): number {
+    if (this.closed) return GroupErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (input.groupId === '') return GroupErrorCode.INVALID_GROUP_ID;
+    const group = this.lookup(input.groupId);
+    if (group?.is('Dead')) return GroupErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (input.generationId < 0 && input.memberId === '' && input.groupInstanceId === null) return GroupErrorCode.NONE;
+    if (group === undefined || !group.has(input.memberId)) return GroupErrorCode.UNKNOWN_MEMBER_ID;
+    const member = group.get(input.memberId);
+    if (input.groupInstanceId !== null && member?.groupInstanceId !== input.groupInstanceId) return GroupErrorCode.FENCED_INSTANCE_ID;
+    return input.generationId === group.generationId ? GroupErrorCode.NONE : GroupErrorCode.ILLEGAL_GENERATION;
+  }
+
+  /** Stores the offsets of a committed transaction (checked at TxnOffsetCommit; the group may have moved on since). */
+  commitTransactionalOffsets(groupId: string, offsets: readonly OffsetToCommit[]): void {
+    if (this.closed) return;
+    this.offsets.commit(groupId, offsets);
   }
 
   /** OffsetFetch: `null` topics means every partition the group committed. */

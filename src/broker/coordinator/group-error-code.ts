@@ -22,6 +22,7 @@ export const GroupErrorCode = {
   NON_EMPTY_GROUP: 68,
   GROUP_ID_NOT_FOUND: 69,
   MEMBER_ID_REQUIRED: 79,
+  FENCED_INSTANCE_ID: 82,
 } as const;
 
 /** One of the numeric codes in {@link GroupErrorCode}. */

@@ -2,8 +2,22 @@ import type { ApiHandler, BrokerContext, RequestContext } from '../handler.ts';
 import type { PartitionLog } from '../storage/log-storage.ts';
 import type { FetchRequest, FetchResponse, FetchableTopicResponse, PartitionData } from '../../protocol/generated/fetch.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
+import { BATCH } from '../../protocol/record-batch.ts';
+import { readInt64 } from '../storage/batch-header.ts';
 
 const EMPTY = Buffer.alloc(0);
+const READ_COMMITTED = 1;
+
+/** The offset after the last batch in `records` (which holds whole batches). */
+function endOffsetOf(records: Buffer): number {
+  let pos = 0;
+  let end = -1;
+  while (records.length - pos >= BATCH.headerSize) {
+    end = readInt64(records, pos + BATCH.baseOffset) + records.readInt32BE(pos + BATCH.lastOffsetDelta) + 1;
+    pos += records.readInt32BE(pos + BATCH.batchLength) + BATCH.logOverhead;
+  }
+  return end;
+}
 
 interface Built {
   readonly response: FetchResponse;
@@ -14,10 +28,9 @@ interface Built {
 }
 
 function emptyPartition(partitionIndex: number, errorCode: number, log?: PartitionLog): PartitionData {
-  const hw = BigInt(log ? log.logEndOffset : -1);
   return {
-    partitionIndex, errorCode, highWatermark: hw, lastStableOffset: hw, logStartOffset: BigInt(log ? log.logStartOffset : -1),
-    abortedTransactions: [], preferredReadReplica: -1, records: EMPTY,
+    partitionIndex, errorCode, highWatermark: BigInt(log ? log.logEndOffset : -1), lastStableOffset: BigInt(log ? log.lastStableOffset : -1),
+    logStartOffset: BigInt(log ? log.logStartOffset : -1), abortedTransactions: [], preferredReadReplica: -1, records: EMPTY,
   };
 }
 
@@ -28,6 +41,7 @@ function build(req: FetchRequest, broker: BrokerContext): Built {
   let hasError = false;
   const logs: PartitionLog[] = [];
   const responses: FetchableTopicResponse[] = [];
+  const committed = req.isolationLevel === READ_COMMITTED;
   for (const t of req.topics) {
     const topic = t.topic ?? '';
     const partitions: PartitionData[] = [];
@@ -47,9 +61,10 @@ function build(req: FetchRequest, broker: BrokerContext): Built {
         continue;
       }
       let records: Buffer = EMPTY;
-      if (offset < log.logEndOffset && remaining > 0) {
+      const visibleEnd = committed ? log.lastStableOffset : log.logEndOffset;
+      if (offset < visibleEnd && remaining > 0) {
         try {
-          records = log.read(offset, Math.min(p.partitionMaxBytes, remaining));
+          records = log.read(offset, Math.min(p.partitionMaxBytes, remaining), visibleEnd);
         } catch (err) {
           // Retention may have moved the log start between the check and the read.
           const moved = offset < log.logStartOffset || offset > log.logEndOffset;
@@ -63,7 +78,12 @@ function build(req: FetchRequest, broker: BrokerContext): Built {
       }
       bytes += records.length;
       remaining -= records.length;
-      partitions.push({ ...emptyPartition(p.partition, ErrorCode.NONE, log), records });
+      const aborted = committed && records.length > 0 ? log.abortedTransactions(offset, endOffsetOf(records)) : [];
+      partitions.push({
+        ...emptyPartition(p.partition, ErrorCode.NONE, log),
+        records,
+        abortedTransactions: aborted.map((a) => ({ producerId: BigInt(a.producerId), firstOffset: BigInt(a.firstOffset) })),
+      });
     }
   }
   return { response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses }, bytes, hasError, logs };
@@ -72,8 +92,11 @@ function build(req: FetchRequest, broker: BrokerContext): Built {
 /**
  * Fetch (key 1), v4–11, without fetch sessions (session id 0, full responses). Answers at once
  * when `min_bytes` are available or a partition has an error, else waits up to `max_wait_ms`,
- * waking on appends to the requested partitions. The high watermark and last stable offset are
- * the log end offset; the isolation level is ignored (no transactions).
+ * waking on appends to the requested partitions (markers included, so a read_committed fetch wakes
+ * when a transaction ends). The high watermark is the log end offset; the last stable offset the
+ * first offset of the oldest open transaction. With `isolation_level` 1 (read_committed) records
+ * stop at the last stable offset and the aborted transactions of the returned range are listed,
+ * so the client can drop their records.
  *
  * @example
  * ```ts

@@ -7,7 +7,11 @@ import { metadataHandler } from './metadata.ts';
 import { createTopicsHandler } from './create-topics.ts';
 import { deleteTopicsHandler } from './delete-topics.ts';
 import { deleteRecordsHandler } from './delete-records.ts';
-import { createInitProducerIdHandler } from './init-producer-id.ts';
+import { initProducerIdHandler } from './init-producer-id.ts';
+import { addPartitionsToTxnHandler } from './add-partitions-to-txn.ts';
+import { addOffsetsToTxnHandler } from './add-offsets-to-txn.ts';
+import { endTxnHandler } from './end-txn.ts';
+import { txnOffsetCommitHandler } from './txn-offset-commit.ts';
 import { describeConfigsHandler } from './describe-configs.ts';
 import { alterConfigsHandler } from './alter-configs.ts';
 import { createPartitionsHandler } from './create-partitions.ts';
@@ -40,9 +44,10 @@ export function createHandlerRegistry(extra: readonly ApiHandler[] = []): Map<nu
   };
   for (const h of [
     produceHandler, fetchHandler, listOffsetsHandler, metadataHandler, createTopicsHandler, deleteTopicsHandler,
-    deleteRecordsHandler, createInitProducerIdHandler(), describeConfigsHandler, alterConfigsHandler, createPartitionsHandler,
+    deleteRecordsHandler, initProducerIdHandler, describeConfigsHandler, alterConfigsHandler, createPartitionsHandler,
     findCoordinatorHandler, joinGroupHandler, syncGroupHandler, heartbeatHandler, leaveGroupHandler, offsetCommitHandler,
     offsetFetchHandler, describeGroupsHandler, listGroupsHandler, deleteGroupsHandler,
+    addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler,
   ]) add(h);
   for (const h of extra) add(h);
   add(createApiVersionsHandler(registry));

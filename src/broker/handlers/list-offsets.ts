@@ -4,10 +4,13 @@ import { ErrorCode } from '../../protocol/error-codes.ts';
 
 const LATEST = -1;
 const EARLIEST = -2;
+const READ_COMMITTED = 1;
 
 /**
  * ListOffsets (key 2), v0–3: -1 gives the log end offset, -2 the log start offset, any other
  * timestamp the first offset whose batch has a timestamp at or after it (offset -1 when none).
+ * With `isolation_level` 1 (read_committed, v2+) the last stable offset stands in for the log end:
+ * -1 answers it, and a timestamp lookup finds only offsets before it.
  *
  * @example
  * ```ts
@@ -20,6 +23,7 @@ export const listOffsetsHandler: ApiHandler<ListOffsetsRequest, ListOffsetsRespo
   implemented: { min: 0, max: 3 },
   advertised: { min: 0, max: 3 },
   handle(req: ListOffsetsRequest, ctx: RequestContext): ListOffsetsResponse {
+    const committed = req.isolationLevel === READ_COMMITTED;
     const topics: ListOffsetsTopicResponse[] = req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p): ListOffsetsPartitionResponse => {
@@ -30,10 +34,12 @@ export const listOffsetsHandler: ApiHandler<ListOffsetsRequest, ListOffsetsRespo
         const ts = Number(p.timestamp);
         let offset: number;
         let timestamp = -1;
-        if (ts === LATEST) offset = log.logEndOffset;
+        const end = committed ? log.lastStableOffset : log.logEndOffset;
+        if (ts === LATEST) offset = end;
         else if (ts === EARLIEST) offset = log.logStartOffset;
         else {
-          const hit = log.offsetForTimestamp(ts);
+          const found = log.offsetForTimestamp(ts);
+          const hit = found !== null && found.offset < end ? found : null;
           offset = hit ? hit.offset : -1;
           timestamp = hit ? hit.timestamp : -1;
         }

@@ -1,10 +1,25 @@
 import type { ApiHandler, RequestContext } from '../handler.ts';
 import type { ProduceRequest, ProduceResponse, PartitionProduceResponse, TopicProduceResponse } from '../../protocol/generated/produce.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
-import { validateRecordBatches } from '../../protocol/record-batch.ts';
+import { BATCH, validateRecordBatches } from '../../protocol/record-batch.ts';
+import { readBatchHeader } from '../storage/batch-header.ts';
 import { CorruptRecordError } from '../../protocol/protocol-error.ts';
 import { findOrCreateTopic } from './auto-create-topic.ts';
 import { InvalidProducerEpochError, InvalidRecordError, InvalidTxnStateError, OutOfOrderSequenceError, ProducerStateError } from '../storage/errors.ts';
+
+/**
+ * For each transactional batch, the transaction coordinator's verdict (KIP-890): its producer must
+ * have added the partition to its open transaction, with this epoch. NONE when all pass.
+ */
+function verifyTransactional(records: Buffer, topic: string, partition: number, ctx: RequestContext): number {
+  for (let pos = 0; pos + BATCH.headerSize <= records.length; pos += records.readInt32BE(pos + BATCH.batchLength) + BATCH.logOverhead) {
+    const h = readBatchHeader(records, pos);
+    if (!h.transactional || h.control || h.producerId < 0) continue;
+    const errorCode = ctx.broker.transactions.verifyProduce(h.producerId, h.producerEpoch, topic, partition);
+    if (errorCode !== ErrorCode.NONE) return errorCode;
+  }
+  return ErrorCode.NONE;
+}
 
 /** The Kafka error code answering a refused append. */
 function producerStateCode(err: ProducerStateError): number {
@@ -24,7 +39,9 @@ const failed = (index: number, errorCode: number, errorMessage: string | null = 
  * CORRUPT_MESSAGE), auto-creates unknown topics when allowed, and appends them. Batches of
  * idempotent producers are checked against the partition's producer state: a retry of one of the
  * last five batches is answered NONE with its original base offset, a sequence gap with
- * OUT_OF_ORDER_SEQUENCE_NUMBER, a fenced epoch with INVALID_PRODUCER_EPOCH. acks=0 gets no
+ * OUT_OF_ORDER_SEQUENCE_NUMBER, a fenced epoch with INVALID_PRODUCER_EPOCH. A transactional batch
+ * is accepted only from a producer whose open transaction holds the partition (else
+ * INVALID_TXN_STATE, or INVALID_PRODUCER_EPOCH for a fenced one). acks=0 gets no
  * response; acks=-1 equals acks=1 on this single node.
  *
  * @example
@@ -65,6 +82,11 @@ export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
           if (!(err instanceof CorruptRecordError)) throw err;
           broker.log.warn({ topic: t.name, partition: p.index, peer: ctx.peer, reason: err.message }, 'rejected corrupt record batch');
           partitionResponses.push(failed(p.index, ErrorCode.CORRUPT_MESSAGE, err.message));
+          continue;
+        }
+        const verdict = verifyTransactional(p.records, t.name, p.index, ctx);
+        if (verdict !== ErrorCode.NONE) {
+          partitionResponses.push(failed(p.index, verdict, `the transactional batch's producer has no open transaction with ${t.name}-${p.index} at this epoch; call AddPartitionsToTxn first`));
           continue;
         }
         let result;

@@ -1,10 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../errors.ts';
 import { createLogger, type Logger } from '../../logger.ts';
-import { writeFileAtomic } from './atomic-write.ts';
-import { StorageError } from './errors.ts';
+import { JsonLinesFile } from './json-lines-file.ts';
 import type { CommittedOffset, OffsetStore } from './log-storage.ts';
 
 const FILE = 'consumer-offsets.log';
@@ -40,11 +38,8 @@ type Line = { c: [string, string, number, number, number, string | null, number]
  * ```
  */
 export class FileOffsetStore implements OffsetStore {
-  private readonly file: string;
-  private readonly log: Logger;
+  private readonly file: JsonLinesFile<Line>;
   private readonly data = new Map<string, Map<string, Map<number, CommittedOffset>>>();
-  private fd = -1;
-  private linesSinceCompaction = 0;
   private live = 0;
 
   constructor(options: FileOffsetStoreOptions) {
@@ -53,17 +48,13 @@ export class FileOffsetStore implements OffsetStore {
       const issue = parsed.error.issues[0];
       throw new ConfigError(`FileOffsetStore option "${issue.path.join('.') || '(root)'}": ${issue.message}; see FileOffsetStoreOptions`);
     }
-    this.log = parsed.data.logger ?? createLogger('offsets');
-    const dir = path.resolve(parsed.data.dataDir);
-    fs.mkdirSync(dir, { recursive: true });
-    this.file = path.join(dir, FILE);
-    for (const name of fs.readdirSync(dir)) if (name.startsWith(`.${FILE}.`) && name.endsWith('.tmp')) fs.rmSync(path.join(dir, name), { force: true });
-    if (fs.existsSync(this.file)) this.replay(fs.readFileSync(this.file, 'utf8'));
+    const log = parsed.data.logger ?? createLogger('offsets');
+    this.file = new JsonLinesFile<Line>(path.join(path.resolve(parsed.data.dataDir), FILE), log, 'offset commit');
+    this.file.replay((line) => this.replay(line));
     this.compact();
   }
 
   commit(group: string, topic: string, partition: number, offset: CommittedOffset): void {
-    this.assertOpen();
     const value: CommittedOffset = Object.freeze({
       offset: offset.offset, leaderEpoch: offset.leaderEpoch, metadata: offset.metadata, commitTimestamp: offset.commitTimestamp,
     });
@@ -82,7 +73,6 @@ export class FileOffsetStore implements OffsetStore {
   }
 
   deleteGroup(group: string): void {
-    this.assertOpen();
     if (!this.data.has(group)) return;
     this.write({ d: group });
     this.remove(group);
@@ -93,17 +83,13 @@ export class FileOffsetStore implements OffsetStore {
   }
 
   close(): void {
-    if (this.fd < 0) return;
-    fs.fsyncSync(this.fd);
-    fs.closeSync(this.fd);
-    this.fd = -1;
+    this.file.close();
   }
 
   private write(line: Line): void {
-    const bytes = Buffer.from(`${JSON.stringify(line)}\n`);
-    let done = 0;
-    while (done < bytes.length) done += fs.writeSync(this.fd, bytes, done, bytes.length - done);
-    if (++this.linesSinceCompaction > COMPACT_AFTER_LINES && this.linesSinceCompaction > 2 * this.live) this.compact();
+    this.file.append(line);
+    const appended = this.file.appendedSinceRewrite;
+    if (appended > COMPACT_AFTER_LINES && appended > 2 * this.live) this.compact();
   }
 
   private apply(group: string, topic: string, partition: number, value: CommittedOffset): void {
@@ -120,41 +106,22 @@ export class FileOffsetStore implements OffsetStore {
     this.data.delete(group);
   }
 
-  private replay(text: string): void {
-    const lines = text.split('\n');
-    lines.forEach((raw, i) => {
-      if (raw.length === 0) return;
-      let line: Line;
-      try {
-        line = JSON.parse(raw) as Line;
-      } catch {
-        const last = i >= lines.length - 2;
-        this.log.warn({ file: this.file, line: i + 1 }, last ? 'dropping a torn last offset commit' : 'skipping an unreadable offset commit line');
-        return;
-      }
-      if ('d' in line) this.remove(line.d);
-      else if (Array.isArray(line.c) && line.c.length === 7) {
-        const [group, topic, partition, offset, leaderEpoch, metadata, commitTimestamp] = line.c;
-        this.apply(group, topic, partition, Object.freeze({ offset, leaderEpoch, metadata, commitTimestamp }));
-      }
-    });
+  private replay(line: Line): void {
+    if ('d' in line) this.remove(line.d);
+    else if (Array.isArray(line.c) && line.c.length === 7) {
+      const [group, topic, partition, offset, leaderEpoch, metadata, commitTimestamp] = line.c;
+      this.apply(group, topic, partition, Object.freeze({ offset, leaderEpoch, metadata, commitTimestamp }));
+    }
   }
 
   /** Rewrites the file with one line per live committed offset, then reopens it for appends. */
   private compact(): void {
-    const lines: string[] = [];
+    const lines: Line[] = [];
     for (const [group, topics] of this.data) {
       for (const [topic, parts] of topics) {
-        for (const [p, v] of parts) lines.push(JSON.stringify({ c: [group, topic, p, v.offset, v.leaderEpoch, v.metadata, v.commitTimestamp] }));
+        for (const [p, v] of parts) lines.push({ c: [group, topic, p, v.offset, v.leaderEpoch, v.metadata, v.commitTimestamp] });
       }
     }
-    if (this.fd >= 0) fs.closeSync(this.fd);
-    writeFileAtomic(this.file, lines.length > 0 ? `${lines.join('\n')}\n` : '');
-    this.fd = fs.openSync(this.file, 'a');
-    this.linesSinceCompaction = 0;
-  }
-
-  private assertOpen(): void {
-    if (this.fd < 0) throw new StorageError(`offset store ${this.file} is closed; open a new FileOffsetStore`);
+    this.file.rewrite(lines);
   }
 }
