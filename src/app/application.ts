@@ -172,7 +172,7 @@ export class Application {
   createProcessor(options: { state?: StateManager; clock?: WallClock } = {}): Processor {
     // Stateful steps and windows: a StateManager (durable LMDB unless one is passed, e.g. the
     // TestDriver's in-memory one), its changelog topics, and its hooks.
-    const state = options.state ?? new StateManager({ consumerGroup: this.config.consumerGroup, stateDir: this.config.stateDir, logger: this.logger });
+    const state = options.state ?? new StateManager({ consumerGroup: this.config.consumerGroup, stateDir: this.config.stateDir, logger: this.logger, stats: this.stats });
     const changelogs = registerFrameStores(this.dataframes, state);
     const stateful = this.dataframes.some((sdf) => state.isStateful(sdf.node.ancestry().find((n) => n.isRoot)!.topic!.name));
     for (const t of changelogs) this.topics.register(t);

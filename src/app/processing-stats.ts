@@ -4,7 +4,7 @@
  * @example
  * ```ts
  * await app.run();
- * console.log(app.stats.processed, app.stats.skippedDeserializationErrors, app.stats.lateRecords);
+ * console.log(app.stats.processed, app.stats.skippedDeserializationErrors, app.stats.lateRecords, app.stats.restoredRecords);
  * ```
  */
 export interface ProcessingStats {
@@ -22,6 +22,8 @@ export interface ProcessingStats {
   ignoredProducerErrors: number;
   /** Records windows dropped as late: every window they belong to had closed (see `onLate`). */
   lateRecords: number;
+  /** Changelog records applied to rebuild state stores on assignment (after a restart, a lost store or a takeover). */
+  restoredRecords: number;
 }
 
 /**
@@ -33,5 +35,5 @@ export interface ProcessingStats {
  * ```
  */
 export function emptyStats(): ProcessingStats {
-  return { processed: 0, produced: 0, skippedDeserializationErrors: 0, skippedProcessingErrors: 0, deadLettered: 0, ignoredProducerErrors: 0, lateRecords: 0 };
+  return { processed: 0, produced: 0, skippedDeserializationErrors: 0, skippedProcessingErrors: 0, deadLettered: 0, ignoredProducerErrors: 0, lateRecords: 0, restoredRecords: 0 };
 }

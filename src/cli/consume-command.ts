@@ -21,7 +21,7 @@ export interface ConsumeOptions {
   address: string;
   topic: string;
   fromBeginning: boolean;
-  /** Consumer group; when absent a throw-away group is used and no offsets are committed. */
+  /** Consumer group: offsets are committed up to the last record printed. When absent a throw-away group is used and nothing is committed. */
   group?: string;
   /** Stop after this many records. */
   max?: number;
@@ -49,6 +49,7 @@ export async function consumeTopic(options: ConsumeOptions): Promise<number> {
   const consumer = cliKafka(options.address, 'sluice-cli-consume').consumer({ groupId, maxWaitTimeInMs: 250 });
   await connectOrExplain(consumer, options.address);
   let printed = 0;
+  let stopping = false;
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   let idleTimer: NodeJS.Timeout | undefined;
@@ -57,26 +58,39 @@ export async function consumeTopic(options: ConsumeOptions): Promise<number> {
     clearTimeout(idleTimer);
     idleTimer = setTimeout(stop, options.idleTimeoutS * 1000);
   };
+  const limitReached = (): boolean => options.max !== undefined && printed >= options.max;
+  // The batch being printed and committed; stopping waits for it so that what was printed is committed.
+  let inFlight: Promise<void> = Promise.resolve();
   try {
     await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning });
     armIdle();
     await consumer.run({
-      autoCommit: options.group !== undefined,
-      eachBatch: async ({ batch, resolveOffset }) => {
+      // Offsets are committed here, only up to the last record printed (kafkajs would commit whole batches).
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: ({ batch, resolveOffset }) => {
+        if (stopping || limitReached()) return Promise.resolve();
+        let next: bigint | undefined;
         for (const message of batch.messages) {
-          if (options.max !== undefined && printed >= options.max) break;
+          if (limitReached()) break;
           const value = message.value === null ? 'null' : message.value.toString('utf8');
           const key = message.key === null ? 'null' : message.key.toString('utf8');
           write(options.printKey ? `${key}${options.keySeparator}${value}` : value);
           printed += 1;
           resolveOffset(message.offset);
+          next = BigInt(message.offset) + 1n;
         }
         armIdle();
-        if (options.max !== undefined && printed >= options.max) stop();
+        if (limitReached()) stop();
+        if (options.group === undefined || next === undefined) return Promise.resolve();
+        inFlight = consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next.toString() }]);
+        return inFlight;
       },
     });
     if (options.max === 0) stop();
     await Promise.race([stopped, untilSignal()]);
+    stopping = true;
+    await inFlight;
   } finally {
     clearTimeout(idleTimer);
     await consumer.disconnect();

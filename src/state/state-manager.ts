@@ -35,6 +35,8 @@ export interface StateManagerOptions {
    */
   autoAssign?: boolean;
   logger?: Logger;
+  /** Counters to add restored changelog records to (`restoredRecords`), e.g. the app's `stats`. */
+  stats?: { restoredRecords: number };
 }
 
 /** A changelog topic the app must create: compacted, same partition count as `sourceTopic`. */
@@ -93,6 +95,7 @@ export class StateManager implements StateAccess {
   readonly inMemory: boolean;
   readonly changelog: boolean;
   private readonly logger: Logger | undefined;
+  private readonly stats: { restoredRecords: number } | undefined;
   private readonly stores = new Map<string, Set<string>>();
   private readonly assigned = new Map<string, Assigned>();
   /** Next changelog offset per changelog topic-partition, learned at assignment, advanced per checkpoint. */
@@ -110,6 +113,7 @@ export class StateManager implements StateAccess {
     this.changelog = options.changelog ?? true;
     this.autoAssign = options.autoAssign ?? false;
     this.logger = options.logger;
+    this.stats = options.stats;
   }
 
   /** Declares that a stateful step or window keeps store `storeName` for `topic`. */
@@ -158,6 +162,7 @@ export class StateManager implements StateAccess {
       if (!recovery.isNeeded(high)) continue;
       this.logger?.info({ topic, partition, storeName, changelogTopic, low, high }, 'recovering state from changelog');
       const result = await recovery.recover({ endOffset: high, startOffset: low, read: () => reader.read(changelogTopic, partition, high) });
+      if (this.stats) this.stats.restoredRecords += result.applied;
       this.logger?.info({ topic, partition, storeName, applied: result.applied, processedOffset: result.sourceOffset }, 'state recovered');
     }
   }

@@ -12,7 +12,6 @@ import { consumeAll, consumeLatestByKey, createTopics, testKafka, topicEndOffset
 
 const APP = fileURLToPath(new URL('./fixtures/counter-app.ts', import.meta.url));
 const KEYS = Array.from({ length: 20 }, (_, i) => `user-${i}`);
-const PER_KEY = 300;
 
 let broker: TestBroker;
 beforeAll(async () => {
@@ -69,46 +68,86 @@ async function waitForAsync(what: string, condition: () => Promise<boolean>, tim
   }
 }
 
-/** The end offset (high watermark) of one partition. */
-async function partitionEnd(topic: string, partition: number): Promise<number> {
+const processedCount = (output: string): number => Math.max(0, ...[...output.matchAll(/processed (\d+)/g)].map((m) => Number(m[1])));
+
+/** The app's final `stats` (the fixture prints them as JSON when it stops on SIGTERM). */
+async function stopAndReadStats(instance: Instance): Promise<{ processed: number; restoredRecords: number }> {
+  instance.child.kill('SIGTERM');
+  await instance.exited;
+  const line = /^stopped (\{.*\})$/m.exec(instance.output());
+  if (!line) throw new Error(`the instance printed no stats when it stopped:\n${instance.output()}`);
+  return JSON.parse(line[1]) as { processed: number; restoredRecords: number };
+}
+
+/** End offset per partition of `topic`. */
+async function partitionEnds(topic: string): Promise<number[]> {
   const admin = testKafka(broker.address).admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return Number(offsets.find((o) => o.partition === partition)?.high ?? 0);
+    return (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition).map((o) => Number(o.high));
   } finally {
     await admin.disconnect();
   }
 }
 
-const processedCount = (output: string): number => Math.max(0, ...[...output.matchAll(/processed (\d+)/g)].map((m) => Number(m[1])));
+/** Rounds produced after an instance is killed: input the survivor (or the restarted instance) must process. */
+const ROUNDS_AFTER_KILL = 30;
+
+/** Rounds the input may run ahead of the output: production is paced by consumption, so a slow machine gets less input, not a longer backlog. */
+const MAX_ROUNDS_AHEAD = 10;
 
 /**
- * Produces PER_KEY records for every key, one record per key every `intervalMs`, so that the input
- * keeps arriving while instances join, die and take over (each partition holds several keys).
+ * Produces one record per key every `intervalMs` (value `{ n }`, n = round) until `stop()`, so
+ * that input keeps arriving while instances join and die, however slowly they start on a loaded
+ * machine, but never more than MAX_ROUNDS_AHEAD rounds ahead of `outputTopic`. `stop()` resolves
+ * with the number of rounds produced; `more(n)` produces n more rounds at once.
  */
-async function produceRecords(topic: string, intervalMs: number): Promise<void> {
-  const producer = testKafka(broker.address).producer();
-  await producer.connect();
-  for (let n = 0; n < PER_KEY; n++) {
-    await producer.send({ topic, acks: -1, messages: KEYS.map((key) => ({ key, value: JSON.stringify({ n }) })) });
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  await producer.disconnect();
+function startProducing(topic: string, outputTopic: string, intervalMs: number): { stop(): Promise<number>; more(rounds: number): Promise<number> } {
+  const kafka = testKafka(broker.address);
+  const producer = kafka.producer();
+  const admin = kafka.admin();
+  let rounds = 0;
+  let stopped = false;
+  const round = async (): Promise<void> => {
+    const value = JSON.stringify({ n: rounds });
+    await producer.send({ topic, acks: -1, messages: KEYS.map((key) => ({ key, value })) });
+    rounds += 1;
+  };
+  // A failed look-up (the output's metadata not propagated yet) counts as an empty output.
+  const outputEnd = async () => (await admin.fetchTopicOffsets(outputTopic).catch(() => [])).reduce((sum, p) => sum + Number(p.high), 0);
+  const running = (async () => {
+    await Promise.all([producer.connect(), admin.connect()]);
+    while (!stopped) {
+      if ((await outputEnd()) >= (rounds - MAX_ROUNDS_AHEAD) * KEYS.length) await round();
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  })();
+  cleanups.push(async () => void (await Promise.all([producer.disconnect(), admin.disconnect()])));
+  return {
+    stop: async () => {
+      stopped = true;
+      await running;
+      return rounds;
+    },
+    more: async (n) => {
+      for (let i = 0; i < n; i++) await round();
+      return rounds;
+    },
+  };
 }
 
-/** The latest `{ key, count }` per key once every key reached PER_KEY (or the timeout passed). */
-async function finalCounts(topic: string, timeoutMs: number): Promise<Map<string, number>> {
+/** The latest `{ key, count }` per key once every key reached `perKey` (or the timeout passed). */
+async function finalCounts(topic: string, perKey: number, timeoutMs: number): Promise<Map<string, number>> {
   const parse = (v: string | null | undefined): number => (v ? (JSON.parse(v) as { count: number }).count : 0);
-  const latest = await consumeLatestByKey(broker.address, topic, (m) => KEYS.every((k) => parse(m.get(k)) >= PER_KEY), timeoutMs);
+  const latest = await consumeLatestByKey(broker.address, topic, (m) => KEYS.every((k) => parse(m.get(k)) >= perKey), timeoutMs);
   return new Map([...latest].map(([k, v]) => [k, parse(v)]));
 }
 
-const exact = new Map(KEYS.map((k) => [k, PER_KEY]));
-const everyCount = Array.from({ length: PER_KEY }, (_, i) => i + 1);
+const exactly = (perKey: number) => new Map(KEYS.map((k) => [k, perKey]));
+const everyCountUpTo = (perKey: number) => new Map(KEYS.map((k) => [k, Array.from({ length: perKey }, (_, i) => i + 1)]));
 
 /**
- * Per key, the distinct counts the output holds, sorted: 1..PER_KEY when no output was lost
+ * Per key, the distinct counts the output holds, sorted: 1..rounds when no output was lost
  * (at-least-once: a count may appear twice, none may be missing).
  */
 async function distinctCountsPerKey(topic: string): Promise<Map<string, number[]>> {
@@ -128,50 +167,54 @@ describe('durable state under failure', () => {
     const [input, output, group] = [uniqueName('takeover-in'), uniqueName('takeover-out'), uniqueName('takeover-g')];
     await createTopics(broker.address, [input], 2);
     await createTopics(broker.address, [output], 2);
-    const producing = produceRecords(input, 50);
+    const producing = startProducing(input, output, 50);
     const env = { COUNTER_BROKER: broker.address, COUNTER_GROUP: group, COUNTER_INPUT: input, COUNTER_OUTPUT: output, COUNTER_WORK_MS: '1' };
 
     const survivor = startCounter(env, tempDir('sluice-takeover-a-'));
-    await waitFor('the first instance to process 300 records', () => processedCount(survivor.output()) >= 300, 60_000, survivor.output);
+    await waitFor('the first instance to process 300 records', () => processedCount(survivor.output()) >= 300, 90_000, survivor.output);
     const victim = startCounter(env, tempDir('sluice-takeover-b-'));
-    await waitFor('the second instance to get a partition and process 200 records', () => processedCount(victim.output()) >= 200, 90_000, () => survivor.output() + victim.output());
-    // Kill it only once it has written state changes of its partition to the changelog (on a
-    // loaded machine its first batch can be long), so that the survivor has state to restore.
-    const restored = /"partition":(\d+),"storeName":"default","changelogTopic":"([^"]+)","low":\d+,"high":(\d+)/.exec(victim.output());
-    expect(restored, 'the second instance logs the changelog end it restored to').not.toBeNull();
-    const [, victimPartition, changelog, restoredEnd] = restored!;
-    await waitForAsync('the second instance to write state changes', async () => (await partitionEnd(changelog!, Number(victimPartition))) > Number(restoredEnd), 90_000);
+    await waitFor('the second instance to get a partition and process 200 records', () => processedCount(victim.output()) >= 200, 120_000, () => survivor.output() + victim.output());
+    // Each instance now owns one partition and is the only writer of its changelog partition. Once
+    // both changelog partitions have grown, the victim has checkpointed state that the survivor's
+    // local store of that partition lacks: taking the partition over must restore it.
+    const changelog = `changelog__${group}--${input}--default`;
+    const endsBefore = await partitionEnds(changelog);
+    await waitForAsync('both changelog partitions to grow', async () => (await partitionEnds(changelog)).every((end, p) => end > endsBefore[p]), 120_000);
+    await producing.stop();
     victim.child.kill('SIGKILL');
     await victim.exited;
+    // Input the victim never saw: its partition's share can only be counted by the survivor, once
+    // the group has noticed the victim is gone and handed its partition over.
+    const rounds = await producing.more(ROUNDS_AFTER_KILL);
 
-    await producing;
-    const counts = await finalCounts(output, 150_000).catch((e: Error) => {
+    const counts = await finalCounts(output, rounds, 180_000).catch((e: Error) => {
       throw new Error(`${e.message}\n--- survivor log ---\n${survivor.output()}`);
     });
-    expect(counts).toEqual(exact);
-    // pino writes asynchronously and the survivor may be busy with a long batch: wait for the line.
-    await waitFor('the survivor to log that it restored the taken-over state', () => /recovering state from changelog/.test(survivor.output()), 60_000, survivor.output);
-    expect(await distinctCountsPerKey(output)).toEqual(new Map(KEYS.map((k) => [k, everyCount])));
+    expect(counts).toEqual(exactly(rounds));
+    expect(await distinctCountsPerKey(output)).toEqual(everyCountUpTo(rounds));
+    const stats = await stopAndReadStats(survivor);
+    expect(stats.restoredRecords, `survivor log:\n${survivor.output()}\nvictim log:\n${victim.output()}`).toBeGreaterThan(0);
   }, 300_000);
 
   it('an instance killed with SIGKILL mid-batch and restarted on its state directory ends with exact counts and no lost output', async () => {
     const [input, output, group] = [uniqueName('kill9-in'), uniqueName('kill9-out'), uniqueName('kill9-g')];
     await createTopics(broker.address, [input, output], 2);
-    const producing = produceRecords(input, 50);
+    const producing = startProducing(input, output, 50);
     const env = { COUNTER_BROKER: broker.address, COUNTER_GROUP: group, COUNTER_INPUT: input, COUNTER_OUTPUT: output, COUNTER_WORK_MS: '1' };
     const stateDir = tempDir('sluice-kill9-');
 
     const first = startCounter(env, stateDir);
-    await waitFor('the app to process 1000 records', () => processedCount(first.output()) >= 1000, 60_000, first.output);
+    await waitFor('the app to process 1000 records', () => processedCount(first.output()) >= 1000, 90_000, first.output);
     first.child.kill('SIGKILL');
     await first.exited;
+    await producing.stop();
     const restarted = startCounter(env, stateDir);
-    await producing;
+    const rounds = await producing.more(ROUNDS_AFTER_KILL);
 
-    const counts = await finalCounts(output, 120_000).catch((e: Error) => {
+    const counts = await finalCounts(output, rounds, 150_000).catch((e: Error) => {
       throw new Error(`${e.message}\n--- restarted app log ---\n${restarted.output()}`);
     });
-    expect(counts).toEqual(exact);
-    expect(await distinctCountsPerKey(output)).toEqual(new Map(KEYS.map((k) => [k, everyCount])));
+    expect(counts).toEqual(exactly(rounds));
+    expect(await distinctCountsPerKey(output)).toEqual(everyCountUpTo(rounds));
   }, 300_000);
 });
