@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import getPort from 'get-port';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBroker } from '../../src/broker/index.ts';
-import { startCli, type RunningCli } from './cli-support.ts';
+import { CLI_TEST_TIMEOUT_MS, startCli, type RunningCli } from './cli-support.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -21,7 +21,7 @@ function logLines(out: string): Array<{ level: number; msg: string; broker?: str
     .map((line) => JSON.parse(line) as { level: number; msg: string });
 }
 
-describe('an app started with no broker reachable', () => {
+describe('an app started with no broker reachable', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('warns at once that it waits for the broker at its address and for how long, and runs once the broker is up', async () => {
     const port = await getPort({ host: '127.0.0.1' });
     const address = `127.0.0.1:${port}`;

@@ -5,6 +5,12 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/sluice.mjs', import.meta.url));
 
+/**
+ * Per-test timeout for tests that start `sluice` processes: each costs seconds of tsx start-up, and
+ * tens of seconds on a loaded 2-core machine, so a test running four of them needs minutes.
+ */
+export const CLI_TEST_TIMEOUT_MS = 240_000;
+
 export interface CliResult {
   code: number | null;
   stdout: string;
@@ -25,8 +31,8 @@ export function runCli(args: string[], options: { input?: string; timeoutMs?: nu
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`sluice ${args.join(' ')} did not finish within ${options.timeoutMs ?? 30_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, options.timeoutMs ?? 30_000);
+      reject(new Error(`sluice ${args.join(' ')} did not finish within ${options.timeoutMs ?? 120_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { runCli } from './cli-support.ts';
+import { CLI_TEST_TIMEOUT_MS, runCli } from './cli-support.ts';
 import { lineToMessage } from '../../src/cli/produce-command.ts';
 import { parseHostPort, resolveBrokerAddress } from '../../src/cli/broker-address.ts';
 import { CliError } from '../../src/cli/cli-error.ts';
 
-describe('sluice CLI', () => {
+describe('sluice CLI', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('lists every command in --help', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
@@ -75,7 +75,7 @@ describe('sluice CLI', () => {
   });
 
   it('reports an unreachable broker in one line and exits 1', async () => {
-    const result = await runCli(['topics', 'list', '--broker', '127.0.0.1:1'], { timeoutMs: 30_000 });
+    const result = await runCli(['topics', 'list', '--broker', '127.0.0.1:1']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Cannot reach a Kafka broker at 127.0.0.1:1');
   });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './cli-support.ts';
+import { CLI_TEST_TIMEOUT_MS, runCli } from './cli-support.ts';
 import { consumeAll, uniqueName, useTestBroker, type TestBroker } from '../support/test-broker.ts';
 
-describe('sluice topics / produce / consume / run against a broker', () => {
+describe('sluice topics / produce / consume / run against a broker', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   let broker: TestBroker;
   beforeAll(async () => {
     broker = await useTestBroker();
@@ -59,17 +59,17 @@ describe('sluice topics / produce / consume / run against a broker', () => {
       ['c', '3'],
     ]);
 
-    const consumed = await runCli(['consume', topic, '--from-beginning', '--key', '--max', '3', '--broker', broker.address], { timeoutMs: 40_000 });
+    const consumed = await runCli(['consume', topic, '--from-beginning', '--key', '--max', '3', '--broker', broker.address]);
     expect(consumed.code).toBe(0);
     expect(consumed.stdout.trim().split('\n')).toEqual(['a\t1', 'b\ttwo:2', 'c\t3']);
 
-    const idle = await runCli(['consume', topic, '--idle-timeout', '2', '--broker', broker.address], { timeoutMs: 40_000 });
+    const idle = await runCli(['consume', topic, '--idle-timeout', '2', '--broker', broker.address]);
     expect(idle.code).toBe(0);
     expect(idle.stdout).toBe('');
   });
 
   it('runs the jokes producer app with --broker and app flags after --', async () => {
-    const result = await runCli(['run', 'apps/jokes-producer.ts', '--broker', broker.address, '--', '--count', '5'], { timeoutMs: 40_000 });
+    const result = await runCli(['run', 'apps/jokes-producer.ts', '--broker', broker.address, '--', '--count', '5']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/produced 5 jokes to "jokes" \(\d+ partition\(s\)\)/);

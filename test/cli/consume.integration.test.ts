@@ -1,7 +1,7 @@
 // `sluice consume` against a real broker (embedded, or Apache Kafka with SLUICE_TEST_BROKER): what it
 // prints, and what it commits for a group.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli } from './cli-support.ts';
+import { CLI_TEST_TIMEOUT_MS, runCli, startCli } from './cli-support.ts';
 import { createTopics, testKafka, uniqueName, useTestBroker, type TestBroker } from '../support/test-broker.ts';
 
 let broker: TestBroker;
@@ -32,17 +32,17 @@ async function committed(group: string, topic: string): Promise<Map<number, stri
   }
 }
 
-describe('sluice consume --group', () => {
+describe('sluice consume --group', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('commits only the records it printed with --max, so the next run of the group continues after them', async () => {
     const [topic, group] = [uniqueName('consume-max'), uniqueName('consume-max-g')];
     await produce(topic, ['v0', 'v1', 'v2', 'v3', 'v4']);
 
-    const first = await runCli(['consume', topic, '--group', group, '--from-beginning', '--max', '2', '--broker', broker.address], { timeoutMs: 60_000 });
+    const first = await runCli(['consume', topic, '--group', group, '--from-beginning', '--max', '2', '--broker', broker.address]);
     expect(first.code).toBe(0);
     expect(first.stdout).toBe('v0\nv1\n');
     expect(await committed(group, topic)).toEqual(new Map([[0, '2']]));
 
-    const second = await runCli(['consume', topic, '--group', group, '--max', '2', '--broker', broker.address], { timeoutMs: 60_000 });
+    const second = await runCli(['consume', topic, '--group', group, '--max', '2', '--broker', broker.address]);
     expect(second.stdout).toBe('v2\nv3\n');
     expect(await committed(group, topic)).toEqual(new Map([[0, '4']]));
   });

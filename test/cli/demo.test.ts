@@ -6,12 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './cli-support.ts';
 import { expectedWordCounts, readJokesFile } from '../apps/expected-counts.ts';
 
-describe('sluice demo', () => {
+describe('sluice demo', { timeout: 2 * 300_000 }, () => {
   it('starts the embedded broker when none answers, runs the pipeline, prints the top words; a rerun continues the counts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sluice-demo-'));
     try {
       const port = await getPort({ host: '127.0.0.1' });
-      const result = await runCli(['demo', '--broker', `127.0.0.1:${port}`, '--data-dir', join(dataDir, 'broker'), '--state-dir', join(dataDir, 'state'), '--top', '5', '--seconds', '90'], { timeoutMs: 120_000 });
+      const result = await runCli(['demo', '--broker', `127.0.0.1:${port}`, '--data-dir', join(dataDir, 'broker'), '--state-dir', join(dataDir, 'state'), '--top', '5', '--seconds', '240'], { timeoutMs: 300_000 });
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(`Started the embedded broker at 127.0.0.1:${port}`);
@@ -28,7 +28,7 @@ describe('sluice demo', () => {
 
       // A second run on the same broker data and state: the jokes are produced again and the
       // durable counts continue from the first run's, so every printed count doubles.
-      const again = await runCli(['demo', '--broker', `127.0.0.1:${port}`, '--data-dir', join(dataDir, 'broker'), '--state-dir', join(dataDir, 'state'), '--top', '5', '--seconds', '90'], { timeoutMs: 120_000 });
+      const again = await runCli(['demo', '--broker', `127.0.0.1:${port}`, '--data-dir', join(dataDir, 'broker'), '--state-dir', join(dataDir, 'state'), '--top', '5', '--seconds', '240'], { timeoutMs: 300_000 });
       expect(again.code).toBe(0);
       expect(again.stdout).toContain('All jokes processed.');
       const doubled = again.stdout
