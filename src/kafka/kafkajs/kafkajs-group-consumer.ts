@@ -23,6 +23,8 @@ export class KafkajsGroupConsumer implements GroupConsumer {
   private stopping = false;
   private stopped: Promise<void> | undefined;
   private current: Promise<unknown> = Promise.resolve();
+  /** connect + subscribe + run; stop() waits for it, or a stop during start-up would leave a running consumer behind. */
+  private starting: Promise<void> = Promise.resolve();
   private finish: ((error?: Error) => void) | undefined;
   private fatal: Error | undefined;
 
@@ -59,7 +61,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.failWith(new SluiceError(`the Kafka consumer of group '${this.options.groupId}' crashed: ${payload.error.message}`, { cause: payload.error }));
     });
-    try {
+    this.starting = (async () => {
       await consumer.connect();
       await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
       await consumer.run({
@@ -72,6 +74,9 @@ export class KafkajsGroupConsumer implements GroupConsumer {
           return run;
         },
       });
+    })();
+    try {
+      await this.starting;
     } catch (e) {
       if (!this.stopping) this.failWith(e as Error);
     }
@@ -102,6 +107,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.stopping = true;
+      await this.starting.catch(() => undefined);
       await this.current;
       await this.consumer.disconnect().catch(() => undefined);
       this.finish?.(this.fatal);
