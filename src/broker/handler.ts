@@ -2,6 +2,7 @@ import type { Logger } from '../logger.ts';
 import type { LogStorage, OffsetStore } from './storage/log-storage.ts';
 import type { GroupCoordinator } from './coordinator/group-coordinator.ts';
 import type { TransactionCoordinator } from './transactions/transaction-coordinator.ts';
+import type { FetchSessionCache } from './fetch-sessions/fetch-session-cache.ts';
 
 /** Static facts about this broker that handlers answer with. */
 export interface BrokerIdentity {
@@ -18,6 +19,8 @@ export interface BrokerContext {
   readonly offsets: OffsetStore;
   readonly coordinator: GroupCoordinator;
   readonly transactions: TransactionCoordinator;
+  /** Incremental fetch sessions (KIP-227), shared by all connections. */
+  readonly fetchSessions: FetchSessionCache;
   readonly config: BrokerConfig;
   readonly log: Logger;
 }

@@ -4,6 +4,7 @@ import type { LogStorage, OffsetStore } from './storage/log-storage.ts';
 import { GroupCoordinator } from './coordinator/group-coordinator.ts';
 import { TransactionCoordinator } from './transactions/transaction-coordinator.ts';
 import type { TransactionStore } from './transactions/transaction-store.ts';
+import { FetchSessionCache } from './fetch-sessions/fetch-session-cache.ts';
 import { BrokerServer } from './server.ts';
 import { createHandlerRegistry } from './handlers/index.ts';
 
@@ -79,6 +80,7 @@ export async function launchBroker(opts: LaunchBrokerOptions): Promise<BrokerHan
     offsets,
     coordinator,
     transactions,
+    fetchSessions: new FetchSessionCache(),
     config,
     log,
   };

@@ -17,6 +17,7 @@ import { FakeTime } from './fake-time.ts';
 import { MemoryOffsetStore } from './memory-offset-store.ts';
 import { MemoryTransactionStore, testBrokerConfig } from '../broker/memory-log-storage.ts';
 import { TransactionCoordinator } from '../../src/broker/transactions/transaction-coordinator.ts';
+import { FetchSessionCache } from '../../src/broker/fetch-sessions/fetch-session-cache.ts';
 
 /** A broker context whose storage has topic 'known' with partitions 0 and 1. */
 function context() {
@@ -33,6 +34,7 @@ function context() {
     offsets,
     coordinator,
     transactions: new TransactionCoordinator({ store: new MemoryTransactionStore(), storage, offsets: coordinator, logger: pino({ level: 'silent' }), clock: time.clock, timers: time }),
+    fetchSessions: new FetchSessionCache(),
     config: testBrokerConfig(),
     log: pino({ level: 'silent' }),
   };
