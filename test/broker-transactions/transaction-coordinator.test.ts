@@ -50,6 +50,17 @@ describe('TransactionCoordinator: producer ids and epochs', () => {
     expect(h.coordinator.initProducerId({ transactionalId: 'tx', transactionTimeoutMs: 1000, producerId: p.producerId + 99, producerEpoch: 2 }).errorCode).toBe(ErrorCode.PRODUCER_FENCED);
   });
 
+  it('rotates to a new producer id when the epoch is exhausted', () => {
+    const h = txnHarness();
+    const p = h.init('tx');
+    h.store.save({ ...h.store.records.get('tx')!, producerEpoch: 32766 });
+    h.restart();
+    const rotated = h.init('tx');
+    expect(rotated.producerId).not.toBe(p.producerId);
+    expect(rotated.producerEpoch).toBe(0);
+    expect(h.coordinator.verifyProduce(p.producerId, 32766, 'out', 0)).toBe(ErrorCode.INVALID_TXN_STATE);
+  });
+
   it('never reuses a producer id after a restart', () => {
     const h = txnHarness();
     const before = h.coordinator.initProducerId({ transactionalId: null, transactionTimeoutMs: 1000, producerId: -1, producerEpoch: -1 }).producerId;

@@ -19,6 +19,7 @@ import type {
   TxnOffsetCommitInput,
 } from './transaction-types.ts';
 import { hangingTransactions } from './hanging-transactions.ts';
+import { epochBump } from './epoch-bump.ts';
 
 /** Options of {@link TransactionCoordinator}. */
 export interface TransactionCoordinatorOptions {
@@ -51,9 +52,6 @@ const NODE_TIMERS: CoordinatorTimers = {
     clearTimeout(handle as NodeJS.Timeout);
   },
 };
-
-/** An epoch this high makes InitProducerId rotate to a new producer id (Kafka: Short.MaxValue - 1). */
-const MAX_EPOCH = 32766;
 
 type Checked = { errorCode: number; txn?: undefined } | { errorCode: 0; txn: TransactionRecord };
 
@@ -136,18 +134,11 @@ export class TransactionCoordinator {
         this.end({ ...txn, producerEpoch: txn.producerEpoch + 1, lastProducerEpoch: -1 }, false);
         return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
       default: {
-        let next: TransactionRecord;
-        if (txn.producerEpoch >= MAX_EPOCH && (expected === null || expected.producerEpoch === txn.producerEpoch)) {
-          next = { ...txn, lastProducerId: txn.producerId, lastProducerEpoch: txn.producerEpoch, producerId: this.ids.next(), producerEpoch: 0 };
-        } else if (expected === null) {
-          next = { ...txn, producerEpoch: txn.producerEpoch + 1, lastProducerEpoch: -1 };
-        } else if (txn.producerEpoch === -1 || expected.producerEpoch === txn.producerEpoch) {
-          next = { ...txn, producerEpoch: txn.producerEpoch + 1, lastProducerEpoch: txn.producerEpoch };
-        } else if (expected.producerEpoch === txn.lastProducerEpoch) {
-          next = txn; // a retry of a bump that succeeded
-        } else {
-          return fail(ErrorCode.PRODUCER_FENCED);
-        }
+        const bump = epochBump(txn, expected === null ? null : expected.producerEpoch);
+        if (bump.kind === 'fenced') return fail(ErrorCode.PRODUCER_FENCED);
+        let next = txn;
+        if (bump.kind === 'rotate') next = { ...txn, lastProducerId: txn.producerId, lastProducerEpoch: txn.producerEpoch, producerId: this.ids.next(), producerEpoch: 0 };
+        else if (bump.kind === 'bump') next = { ...txn, producerEpoch: txn.producerEpoch + 1, lastProducerEpoch: bump.lastProducerEpoch };
         next = this.transition(next, 'Empty', { timeoutMs: input.transactionTimeoutMs, partitions: [], groups: [], startMs: -1, updateMs: now });
         return { errorCode: ErrorCode.NONE, producerId: next.producerId, producerEpoch: next.producerEpoch };
       }
