@@ -21,6 +21,7 @@ import type {
   TopicPartitions,
 } from './coordinator-types.ts';
 import { GroupErrorCode } from './group-error-code.ts';
+import { NODE_TIMERS } from './node-timers.ts';
 import { GroupJoiner } from './group-joiner.ts';
 import { GroupOffsets } from './group-offsets.ts';
 import { joinError, Rebalancer } from './rebalancer.ts';
@@ -41,17 +42,6 @@ export interface GroupCoordinatorOptions {
   /** `group.max.session.timeout.ms`, default 1800000. */
   readonly maxSessionTimeoutMs?: number;
 }
-
-const NODE_TIMERS: CoordinatorTimers = {
-  setTimeout(callback, ms) {
-    const handle = setTimeout(callback, ms);
-    handle.unref();
-    return handle;
-  },
-  clearTimeout(handle) {
-    clearTimeout(handle as NodeJS.Timeout);
-  },
-};
 
 /**
  * The embedded broker's classic consumer-group coordinator (JoinGroup/SyncGroup/Heartbeat/

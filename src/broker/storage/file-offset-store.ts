@@ -1,27 +1,12 @@
-import * as path from 'node:path';
-import { z } from 'zod';
-import { ConfigError } from '../../errors.ts';
-import { createLogger, type Logger } from '../../logger.ts';
-import { JsonLinesFile } from './json-lines-file.ts';
+import { openJsonLinesStore, type JsonLinesFile, type JsonLinesStoreOptions } from './json-lines-file.ts';
 import type { CommittedOffset, OffsetStore } from './log-storage.ts';
 
 const FILE = 'consumer-offsets.log';
 /** Lines written after which the file is rewritten, if they also outnumber live entries twice. */
 const COMPACT_AFTER_LINES = 10_000;
 
-const OptionsSchema = z
-  .object({
-    dataDir: z.string().min(1),
-    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function').optional(),
-  })
-  .strict();
-
-/** Options of `FileOffsetStore`. */
-export interface FileOffsetStoreOptions {
-  /** Directory of `consumer-offsets.log`; created when missing. */
-  dataDir: string;
-  logger?: Logger;
-}
+/** Options of `FileOffsetStore`: `dataDir` holds `consumer-offsets.log` (created when missing). */
+export type FileOffsetStoreOptions = JsonLinesStoreOptions;
 
 type Line = { c: [string, string, number, number, number, string | null, number] } | { d: string };
 
@@ -43,13 +28,7 @@ export class FileOffsetStore implements OffsetStore {
   private live = 0;
 
   constructor(options: FileOffsetStoreOptions) {
-    const parsed = OptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ConfigError(`FileOffsetStore option "${issue.path.join('.') || '(root)'}": ${issue.message}; see FileOffsetStoreOptions`);
-    }
-    const log = parsed.data.logger ?? createLogger('offsets');
-    this.file = new JsonLinesFile<Line>(path.join(path.resolve(parsed.data.dataDir), FILE), log, 'offset commit');
+    this.file = openJsonLinesStore<Line>(options, FILE, 'offset commit', 'FileOffsetStore');
     this.file.replay((line) => this.replay(line));
     this.compact();
   }

@@ -1,8 +1,4 @@
-import * as path from 'node:path';
-import { z } from 'zod';
-import { ConfigError } from '../../errors.ts';
-import { createLogger, type Logger } from '../../logger.ts';
-import { JsonLinesFile } from './json-lines-file.ts';
+import { openJsonLinesStore, type JsonLinesFile, type JsonLinesStoreOptions } from './json-lines-file.ts';
 import { isTxnEnded } from '../transactions/transaction-state.ts';
 import type { PendingOffset, StoredTransactions, TransactionRecord, TransactionStore } from '../transactions/transaction-store.ts';
 
@@ -10,19 +6,8 @@ const FILE = 'transactions.log';
 /** Lines written after which the file is rewritten, if they also outnumber live entries twice. */
 const COMPACT_AFTER_LINES = 10_000;
 
-const OptionsSchema = z
-  .object({
-    dataDir: z.string().min(1),
-    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function').optional(),
-  })
-  .strict();
-
-/** Options of `FileTransactionStore`. */
-export interface FileTransactionStoreOptions {
-  /** Directory of `transactions.log`; created when missing. */
-  dataDir: string;
-  logger?: Logger;
-}
+/** Options of `FileTransactionStore`: `dataDir` holds `transactions.log` (created when missing). */
+export type FileTransactionStoreOptions = JsonLinesStoreOptions;
 
 type OffsetTuple = [string, string, number, number, number, string | null];
 type Line = { t: TransactionRecord } | { o: [string, ...OffsetTuple] } | { x: string } | { p: number };
@@ -50,13 +35,7 @@ export class FileTransactionStore implements TransactionStore {
   private readonly loaded: StoredTransactions;
 
   constructor(options: FileTransactionStoreOptions) {
-    const parsed = OptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ConfigError(`FileTransactionStore option "${issue.path.join('.') || '(root)'}": ${issue.message}; see FileTransactionStoreOptions`);
-    }
-    const log = parsed.data.logger ?? createLogger('transactions');
-    this.file = new JsonLinesFile<Line>(path.join(path.resolve(parsed.data.dataDir), FILE), log, 'transaction record');
+    this.file = openJsonLinesStore<Line>(options, FILE, 'transaction record', 'FileTransactionStore');
     this.file.replay((line) => this.apply(line));
     this.compact();
     this.loaded = {

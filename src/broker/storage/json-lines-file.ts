@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Logger } from '../../logger.ts';
+import { z } from 'zod';
+import { ConfigError } from '../../errors.ts';
+import { createLogger, type Logger } from '../../logger.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { StorageError } from './errors.ts';
 
@@ -87,4 +89,37 @@ export class JsonLinesFile<Line> {
     fs.closeSync(this.fd);
     this.fd = -1;
   }
+}
+
+/** Options of a store kept in one JSON-lines file under the data directory (offsets, transactions). */
+export interface JsonLinesStoreOptions {
+  /** Directory of the store's file; created when missing. */
+  dataDir: string;
+  logger?: Logger;
+}
+
+const StoreOptionsSchema = z
+  .object({
+    dataDir: z.string().min(1),
+    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function').optional(),
+  })
+  .strict();
+
+/**
+ * Validates a store's options (a ConfigError names the bad option and the store) and opens its
+ * file `<dataDir>/<fileName>`.
+ *
+ * @example
+ * ```ts
+ * this.file = openJsonLinesStore<Line>(options, 'consumer-offsets.log', 'offset commit', 'FileOffsetStore');
+ * ```
+ */
+export function openJsonLinesStore<Line>(options: JsonLinesStoreOptions, fileName: string, what: string, store: string): JsonLinesFile<Line> {
+  const parsed = StoreOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`${store} option "${issue.path.join('.') || '(root)'}": ${issue.message}; see ${store}Options`);
+  }
+  const log = parsed.data.logger ?? createLogger(store);
+  return new JsonLinesFile<Line>(path.join(path.resolve(parsed.data.dataDir), fileName), log, what);
 }

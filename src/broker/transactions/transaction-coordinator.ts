@@ -2,6 +2,7 @@ import { ConfigError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import type { CoordinatorTimers } from '../coordinator/coordinator-types.ts';
+import { NODE_TIMERS } from '../coordinator/node-timers.ts';
 import type { LogStorage } from '../storage/log-storage.ts';
 import { MarkerWriter } from './marker-writer.ts';
 import { ProducerIdAllocator } from './producer-id-allocator.ts';
@@ -41,17 +42,6 @@ export interface TransactionCoordinatorOptions {
   /** `transactional.id.expiration.ms`: idle transactional ids are forgotten after this. Default 7 days. */
   readonly idExpirationMs?: number;
 }
-
-const NODE_TIMERS: CoordinatorTimers = {
-  setTimeout(callback, ms) {
-    const handle = setTimeout(callback, ms);
-    handle.unref();
-    return handle;
-  },
-  clearTimeout(handle) {
-    clearTimeout(handle as NodeJS.Timeout);
-  },
-};
 
 type Checked = { errorCode: number; txn?: undefined } | { errorCode: 0; txn: TransactionRecord };
 
