@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ProcessingError } from '../dataframe/processing-error.ts';
 import { ConfigError } from '../errors.ts';
+import type { KafkaClientKind } from '../kafka/kafka-client.ts';
 import type { LogLevel } from '../logger.ts';
 import type { DeserializationError } from '../topics/serialization-errors.ts';
 
@@ -47,6 +48,11 @@ export interface ApplicationOptions {
    * Default: env SLUICE_DEAD_LETTER_TOPIC, else none (the app stops at such a message).
    */
   deadLetterTopic?: string;
+  /**
+   * The Kafka client underneath: 'kafkajs' or 'native' (sluice's own, on its protocol codecs).
+   * Default: env SLUICE_CLIENT, else 'kafkajs'.
+   */
+  client?: KafkaClientKind;
 }
 
 /**
@@ -78,6 +84,7 @@ const schema = z.strictObject({
   brokerAvailabilityTimeout: positiveMs.optional(),
   autoCreateTopics: z.boolean().optional(),
   stateDir: z.string().min(1).optional(),
+  client: z.enum(['kafkajs', 'native']).optional(),
   onDeserializationError: callback.optional(),
   onProcessingError: callback.optional(),
   onProducerError: callback.optional(),
@@ -86,7 +93,7 @@ const schema = z.strictObject({
 
 /**
  * Validates `options`, fills defaults (the only place sluice reads SLUICE_BROKER_ADDRESS,
- * SLUICE_CONSUMER_GROUP, SLUICE_LOG_LEVEL and SLUICE_DEAD_LETTER_TOPIC) and freezes the result. Throws ConfigError naming
+ * SLUICE_CONSUMER_GROUP, SLUICE_LOG_LEVEL, SLUICE_DEAD_LETTER_TOPIC and SLUICE_CLIENT) and freezes the result. Throws ConfigError naming
  * the first bad option.
  *
  * @example
@@ -103,6 +110,7 @@ export function resolveApplicationConfig(options: ApplicationOptions = {}, env: 
     consumerGroup: nonEmpty(env.SLUICE_CONSUMER_GROUP),
     logLevel: nonEmpty(env.SLUICE_LOG_LEVEL),
     deadLetterTopic: nonEmpty(env.SLUICE_DEAD_LETTER_TOPIC),
+    client: nonEmpty(env.SLUICE_CLIENT),
   };
   const parsed = schema.safeParse(options);
   if (!parsed.success) throw toConfigError(parsed.error.issues[0], 'option');
@@ -120,6 +128,7 @@ export function resolveApplicationConfig(options: ApplicationOptions = {}, env: 
     brokerAvailabilityTimeout: o.brokerAvailabilityTimeout ?? 30_000,
     autoCreateTopics: o.autoCreateTopics ?? true,
     stateDir: o.stateDir ?? './state',
+    client: o.client ?? e.client ?? 'kafkajs',
     onDeserializationError: o.onDeserializationError,
     onProcessingError: o.onProcessingError,
     onProducerError: o.onProducerError,

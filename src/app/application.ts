@@ -263,7 +263,7 @@ export class Application {
     let sourcesDone: Promise<unknown> | undefined;
     try {
       const { brokerAddress, brokerAvailabilityTimeout } = this.config;
-      await waitForBroker({ brokerAddress, timeoutMs: brokerAvailabilityTimeout, logger: this.logger, clientId: this.config.clientId });
+      await waitForBroker({ brokerAddress, timeoutMs: brokerAvailabilityTimeout, logger: this.logger, clientId: this.config.clientId, client: this.config.client });
       await this.prepareTopics();
       if (this.stopRequested) return;
       if (sourceProducer) {
@@ -339,7 +339,7 @@ export class Application {
   }
 
   private kafka(): KafkaClient {
-    this.client ??= createKafkaClient({ brokerAddress: this.config.brokerAddress, clientId: this.config.clientId, logger: this.logger.child({ component: 'kafka' }) });
+    this.client ??= createKafkaClient({ brokerAddress: this.config.brokerAddress, clientId: this.config.clientId, client: this.config.client, logger: this.logger.child({ component: 'kafka' }) });
     return this.client;
   }
 }

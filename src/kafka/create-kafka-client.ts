@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { KafkaClient, KafkaClientKind } from './kafka-client.ts';
 import { createKafkajs } from './kafkajs/create-kafkajs.ts';
 import { KafkajsClient } from './kafkajs/kafkajs-client.ts';
+import { NativeClient } from './native/native-client.ts';
 
 /**
  * Options of {@link createKafkaClient}.
@@ -35,6 +36,14 @@ export interface KafkaClientOptions {
  * ```
  */
 export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
+  if (options.client === 'native') {
+    return new NativeClient({
+      brokerAddress: options.brokerAddress,
+      clientId: options.clientId,
+      logger: options.logger,
+      ...(options.connectionTimeout === undefined ? {} : { connectTimeoutMs: options.connectionTimeout }),
+    });
+  }
   const kafka = createKafkajs({
     brokerAddress: options.brokerAddress,
     clientId: options.clientId,

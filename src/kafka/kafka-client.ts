@@ -4,7 +4,7 @@ import type { KafkaAdmin } from './kafka-admin.ts';
 import type { RecordProducer, RecordProducerOptions } from './record-producer.ts';
 
 /** The Kafka client implementations sluice has. */
-export type KafkaClientKind = 'kafkajs';
+export type KafkaClientKind = 'kafkajs' | 'native';
 
 /**
  * What to read with {@link KafkaClient.readPartition}: one partition from `fromOffset` up to (not
@@ -31,7 +31,8 @@ export interface PartitionReadRequest {
 /**
  * The one seam between sluice and a Kafka client library: everything the run loop, the
  * Application, topic preparation, changelog restores and the CLI do with Kafka goes through it.
- * Implementation: `src/kafka/kafkajs/` (kafkajs 2.x). Make one with `createKafkaClient`.
+ * Implementations: `src/kafka/native/` (sluice's own client on `src/protocol`) and
+ * `src/kafka/kafkajs/` (kafkajs 2.x). Make one with `createKafkaClient`.
  *
  * Producers and consumers it hands out are independent (each is closed on its own); the admin is
  * shared and closed by {@link close}.

@@ -71,9 +71,12 @@ describe('FileSource through Applications', () => {
     expect(new Set(ids).size).toBe(total);
     expect(Math.min(...ids)).toBe(0);
     expect(Math.max(...ids)).toBe(total - 1);
-    // a customer's lines stay in file order within their partition
+    // a customer's lines stay in file order within their partition: increasing, except where the
+    // second run starts over at the stored position (the unstored tail of the first run, delivered twice)
     const c3 = records.filter((r) => r.key === 'c3').map((r) => (JSON.parse(r.value!) as { id: number }).id).filter((id) => id >= position.records);
-    expect(c3).toEqual([...c3].sort((a, b) => a - b));
+    const restarts = c3.flatMap((id, i) => (i > 0 && id <= c3[i - 1]! ? [i] : []));
+    expect(restarts.length).toBeLessThanOrEqual(1);
+    for (const i of restarts) expect(c3[i]).toBe(Math.min(...c3));
   });
 
   it('stops the app with a SourceError at a bad line; after the fix the next run delivers the rest, nothing twice', async () => {

@@ -27,6 +27,9 @@ export class KafkajsGroupConsumer implements GroupConsumer {
   private starting: Promise<void> = Promise.resolve();
   private finish: ((error?: Error) => void) | undefined;
   private fatal: Error | undefined;
+  /** kafkajs accepts pause/resume only once its group runs: pauses asked for before are applied at the first join. */
+  private joined = false;
+  private readonly paused = new Map<string, TopicPartition>();
 
   constructor(
     kafka: Kafka,
@@ -54,6 +57,8 @@ export class KafkajsGroupConsumer implements GroupConsumer {
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.meta = { ...this.meta, memberId: payload.memberId };
+      if (!this.joined && this.paused.size > 0) consumer.pause([...this.paused.values()].map((p) => ({ topic: p.topic, partitions: [p.partition] })));
+      this.joined = true;
       const partitions: TopicPartition[] = [];
       for (const [topic, ps] of Object.entries(payload.memberAssignment)) for (const partition of ps) partitions.push({ topic, partition });
       handler.onAssignment(partitions);
@@ -84,11 +89,13 @@ export class KafkajsGroupConsumer implements GroupConsumer {
   }
 
   pause(partitions: readonly TopicPartition[]): void {
-    this.consumer.pause(partitions.map((p) => ({ topic: p.topic, partitions: [p.partition] })));
+    for (const p of partitions) this.paused.set(`${p.topic}:${p.partition}`, p);
+    if (this.joined) this.consumer.pause(partitions.map((p) => ({ topic: p.topic, partitions: [p.partition] })));
   }
 
   resume(partitions: readonly TopicPartition[]): void {
-    this.consumer.resume(partitions.map((p) => ({ topic: p.topic, partitions: [p.partition] })));
+    for (const p of partitions) this.paused.delete(`${p.topic}:${p.partition}`);
+    if (this.joined) this.consumer.resume(partitions.map((p) => ({ topic: p.topic, partitions: [p.partition] })));
   }
 
   seek(partition: TopicPartition, offset: number): void {

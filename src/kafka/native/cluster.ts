@@ -181,6 +181,35 @@ export class Cluster {
     return this.broker(res.nodeId!);
   }
 
+  /** Forgets a deleted topic. */
+  forgetTopic(topic: string): void {
+    this.topics.delete(topic);
+  }
+
+  /**
+   * Runs `fn` on the coordinator of `key`, finding it again and retrying (with a pause) while the
+   * coordinator moved, is loading, or its connection failed — up to `timeoutMs`.
+   *
+   * @example
+   * ```ts
+   * const res = await cluster.withCoordinator(0, 'word-count', (conn) => conn.request(12, 3, heartbeat));
+   * ```
+   */
+  async withCoordinator<T>(keyType: 0 | 1, key: string, fn: (conn: BrokerConnection) => Promise<T>, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (let pause = 100; ; pause = Math.min(pause * 2, 1000)) {
+      try {
+        return await fn(await this.coordinator(keyType, key));
+      } catch (e) {
+        const code = e instanceof KafkaProtocolError ? e.code : undefined;
+        const moved = code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_NOT_AVAILABLE || e instanceof BrokerConnectionError;
+        if (!(moved || code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) || Date.now() + pause > deadline) throw e;
+        if (moved) this.forgetCoordinator(keyType, key);
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    }
+  }
+
   /** Forgets the coordinator of `key` (after NOT_COORDINATOR or a failed connection). */
   forgetCoordinator(keyType: 0 | 1, key: string): void {
     this.coordinators.delete(`${keyType}:${key}`);

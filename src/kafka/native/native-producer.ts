@@ -154,13 +154,29 @@ export class NativeProducer implements RecordProducer {
     return unknown ? [...unknown] : [];
   }
 
+  /**
+   * Looks topics up, waiting while the broker cannot be reached (up to the delivery timeout) and
+   * while a topic is missing (up to {@link UNKNOWN_TOPIC_WAIT_MS}: it may just have been created).
+   */
   private async waitForTopics(topics: string[]): Promise<void> {
-    const deadline = Date.now() + UNKNOWN_TOPIC_WAIT_MS;
+    const started = Date.now();
+    let unreachableSince: number | undefined;
     for (let pause = 50; ; pause = Math.min(pause * 2, 1000)) {
-      await this.cluster.refresh(topics);
+      try {
+        await this.cluster.refresh(topics);
+        unreachableSince = undefined;
+      } catch (e) {
+        if ((e as { retriable?: boolean }).retriable !== true) throw e;
+        unreachableSince ??= Date.now();
+        if (Date.now() + pause - unreachableSince > this.deliveryTimeoutMs) {
+          throw new SluiceError(`cannot look up topic '${topics[0]}' for ${this.deliveryTimeoutMs} ms: ${(e as Error).message}; check that the broker is up and reachable`, { cause: e, retriable: true });
+        }
+        await new Promise((r) => setTimeout(r, pause));
+        continue;
+      }
       const missing = topics.filter((t) => this.cluster.partitions(t) === undefined);
       if (missing.length === 0) return;
-      if (Date.now() + pause > deadline) {
+      if (Date.now() + pause - started > UNKNOWN_TOPIC_WAIT_MS) {
         throw new TopicLayoutError(missing[0]!, `topic '${missing[0]}' does not exist on the broker (waited ${UNKNOWN_TOPIC_WAIT_MS} ms); create it first (npx sluice topics create ${missing[0]})`);
       }
       await new Promise((r) => setTimeout(r, pause));
