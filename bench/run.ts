@@ -16,6 +16,7 @@ import { brokerThroughput } from './broker-throughput.ts';
 import { brokerRss } from './broker-rss.ts';
 import { pipeline } from './pipeline.ts';
 import { stateful } from './stateful.ts';
+import { stateless } from './stateless.ts';
 
 function gitCommit(): string | undefined {
   try {
@@ -25,7 +26,7 @@ function gitCommit(): string | undefined {
   }
 }
 
-const BENCHMARKS: Benchmark[] = [pipeline, brokerThroughput, brokerRss, stateful];
+const BENCHMARKS: Benchmark[] = [stateless, pipeline, brokerThroughput, brokerRss, stateful];
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('npm run bench --')

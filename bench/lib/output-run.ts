@@ -2,6 +2,7 @@
 // message to the moment the output topic's high watermark reaches the expected record count.
 import type { Admin } from 'kafkajs';
 import type { Progress } from './progress.ts';
+import { cpuSeconds, peakRssMb } from './proc-stats.ts';
 import { startWorker, type WorkerOptions } from './run-worker.ts';
 
 /** How to run and time one worker. */
@@ -38,16 +39,20 @@ export async function highWatermark(admin: Admin, topic: string): Promise<number
  * const r = await timedOutputRun({ admin, progress, label: 'sluice count', script: 'bench/workers/stateful-sluice.ts', args, output, inputCount: n, expected: n });
  * ```
  */
-export async function timedOutputRun(o: OutputRunOptions): Promise<{ inputRate: number; seconds: number; extra: number }> {
+export async function timedOutputRun(o: OutputRunOptions): Promise<{ inputRate: number; seconds: number; extra: number; cpuSeconds: number; peakRssMb: number }> {
   await o.admin.createTopics({ waitForLeaders: true, topics: [{ topic: o.output, numPartitions: 1 }] });
   const task = o.progress.task(o.label, o.expected);
   let first = 0;
+  let cpuAtFirst = NaN;
   const started = Date.now();
   const worker = startWorker(o.script, o.args, {
     interpreter: o.interpreter,
     onLine: o.onLine,
     onMessage: (m) => {
-      if (m.type === 'first') first = Number(m.t);
+      if (m.type === 'first') {
+        first = Number(m.t);
+        cpuAtFirst = cpuSeconds(worker.pid);
+      }
     },
   });
   let failed: Error | undefined;
@@ -75,8 +80,10 @@ export async function timedOutputRun(o: OutputRunOptions): Promise<{ inputRate: 
     task.update(seen);
   }
   task.stop();
+  const cpu = cpuSeconds(worker.pid) - cpuAtFirst;
+  const rss = peakRssMb(worker.pid);
   await stop();
   const final = await highWatermark(o.admin, o.output);
   const seconds = (end - first) / 1000;
-  return { inputRate: o.inputCount / seconds, seconds, extra: final - o.expected };
+  return { inputRate: o.inputCount / seconds, seconds, extra: final - o.expected, cpuSeconds: cpu, peakRssMb: rss };
 }
