@@ -76,6 +76,23 @@ describe('GroupCoordinator offsets', () => {
     expect(commit(1, m.memberId)).toBe(GroupErrorCode.NONE);
   });
 
+  it('checks a transactional commit (KIP-447): the member and generation when given, anyone without them even in a non-empty group', async () => {
+    const { coordinator } = harness();
+    const m = await coordinator.joinGroup(joinInput({ groupInstanceId: 'instance-1' }));
+    await coordinator.syncGroup({ groupId: 'g', generationId: 1, memberId: m.memberId, assignments: [] });
+    const check = (generationId: number, memberId: string, groupInstanceId: string | null = null) =>
+      coordinator.validateTxnOffsetCommit({ groupId: 'g', generationId, memberId, groupInstanceId });
+    expect(check(1, m.memberId)).toBe(GroupErrorCode.NONE);
+    expect(check(1, m.memberId, 'instance-1')).toBe(GroupErrorCode.NONE);
+    expect(check(0, m.memberId)).toBe(GroupErrorCode.ILLEGAL_GENERATION);
+    expect(check(1, 'zombie')).toBe(GroupErrorCode.UNKNOWN_MEMBER_ID);
+    expect(check(1, m.memberId, 'instance-2')).toBe(GroupErrorCode.FENCED_INSTANCE_ID);
+    expect(check(-1, '')).toBe(GroupErrorCode.NONE);
+    expect(coordinator.validateTxnOffsetCommit({ groupId: '', generationId: -1, memberId: '', groupInstanceId: null })).toBe(GroupErrorCode.INVALID_GROUP_ID);
+    coordinator.commitTransactionalOffsets('g', [offset('t', 0, 77)]);
+    expect(coordinator.fetchOffsets('g', [{ topic: 't', partitions: [0] }]).topics[0]!.partitions[0]!.offset).toBe(77);
+  });
+
   it('refuses commit metadata longer than 4096 characters for that partition only', () => {
     const { coordinator } = harness();
     const results = coordinator.commitOffsets({ groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, offsets: [offset('t', 0, 1, 'x'.repeat(4097)), offset('t', 1, 2)] });
