@@ -71,6 +71,7 @@ export const ErrorCode = {
   FENCED_INSTANCE_ID: 82,
   UNSTABLE_OFFSET_COMMIT: 88,
   PRODUCER_FENCED: 90,
+  TRANSACTIONAL_ID_NOT_FOUND: 105,
 } as const;
 
 /** A Kafka error code number. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AbortedTransaction, AppendResult, CommittedOffset, LogStorage, OffsetStore, OpenTransaction, PartitionLog, TopicInfo } from '../../src/broker/storage/log-storage.ts';
+import type { AbortedTransaction, AppendResult, CommittedOffset, LogStorage, OffsetStore, OpenTransaction, PartitionLog, ProducerEntry, TopicInfo } from '../../src/broker/storage/log-storage.ts';
 import { BATCH } from '../../src/protocol/record-batch.ts';
 import { encodeControlBatch, type TransactionMarker } from '../../src/protocol/control-batch.ts';
 import { batchesBelow } from '../../src/broker/storage/batch-header.ts';
@@ -15,33 +15,37 @@ class MemoryPartitionLog implements PartitionLog {
   logEndOffset = 0;
   private readonly batches: { base: number; last: number; maxTs: number; bytes: Buffer }[] = [];
   private readonly listeners = new Set<() => void>();
-  private readonly producers: ProducerStateManager;
+  private readonly state: ProducerStateManager;
 
   constructor(readonly topic: string, readonly partition: number) {
-    this.producers = new ProducerStateManager(`${topic}-${partition}`);
+    this.state = new ProducerStateManager(`${topic}-${partition}`);
   }
 
   get lastStableOffset(): number {
-    const unstable = this.producers.firstUnstableOffset;
+    const unstable = this.state.firstUnstableOffset;
     return unstable >= 0 ? unstable : this.logEndOffset;
   }
 
   append(recordBatches: Buffer): AppendResult {
-    const staged = this.producers.stageAppend(recordBatches, this.logEndOffset, Date.now());
+    const staged = this.state.stageAppend(recordBatches, this.logEndOffset, Date.now());
     if (staged.duplicate) return { baseOffset: staged.duplicate.firstOffset, logAppendTime: -1, logStartOffset: this.logStartOffset, duplicate: true };
     return this.write(recordBatches, staged);
   }
 
   appendMarker(marker: TransactionMarker): AppendResult {
-    return this.write(encodeControlBatch(marker), this.producers.stageMarker(marker, this.logEndOffset, Date.now()));
+    return this.write(encodeControlBatch(marker), this.state.stageMarker(marker, this.logEndOffset, Date.now()));
   }
 
   abortedTransactions(fromOffset: number, toOffset: number): AbortedTransaction[] {
-    return this.producers.abortedTransactions(fromOffset, toOffset);
+    return this.state.abortedTransactions(fromOffset, toOffset);
   }
 
   openTransactions(): OpenTransaction[] {
-    return this.producers.openTransactions();
+    return this.state.openTransactions();
+  }
+
+  producers(): ProducerEntry[] {
+    return this.state.entries();
   }
 
   private write(recordBatches: Buffer, staged: StagedAppend): AppendResult {
@@ -56,7 +60,7 @@ class MemoryPartitionLog implements PartitionLog {
       this.logEndOffset += delta + 1;
       pos += size;
     }
-    this.producers.apply(staged);
+    this.state.apply(staged);
     for (const l of [...this.listeners]) l();
     return { baseOffset, logAppendTime: -1, logStartOffset: this.logStartOffset };
   }

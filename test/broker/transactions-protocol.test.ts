@@ -42,6 +42,24 @@ describe('transaction APIs over the raw protocol', () => {
     expect(range(24)).toEqual({ apiKey: 24, minVersion: 0, maxVersion: 5 });
     for (const key of [25, 26, 28]) expect(range(key)).toEqual({ apiKey: key, minVersion: 0, maxVersion: 4 });
     expect(range(9)).toEqual({ apiKey: 9, minVersion: 0, maxVersion: 9 });
+    expect([27, 61, 65, 66].map((key) => range(key)?.maxVersion)).toEqual([1, 0, 0, 1]);
+  });
+
+  it('lists transactions by state and producer id, echoing unknown state filters', async () => {
+    const p = await init('raw-listed');
+    await addPartitions('raw-listed', p, [1]);
+    const list = (body: object) => client.request(66, 1, { stateFilters: [], producerIdFilters: [], durationFilter: -1n, ...body });
+    const ongoing = await list({ stateFilters: ['Ongoing', 'Bogus'] });
+    expect(ongoing.unknownStateFilters).toEqual(['Bogus']);
+    expect(ongoing.transactionStates).toContainEqual({ transactionalId: 'raw-listed', producerId: p.producerId, transactionState: 'Ongoing' });
+    expect((await list({ producerIdFilters: [p.producerId] })).transactionStates).toEqual([{ transactionalId: 'raw-listed', producerId: p.producerId, transactionState: 'Ongoing' }]);
+    expect((await list({ durationFilter: 3_600_000n })).transactionStates).toEqual([]);
+    const described = await client.request(65, 0, { transactionalIds: ['raw-listed', 'nobody'] });
+    expect(described.transactionStates.map((t: any) => [t.transactionalId, t.errorCode, t.transactionState, t.topics])).toEqual([
+      ['raw-listed', 0, 'Ongoing', [{ topic: 'tp', partitions: [1] }]],
+      ['nobody', ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, '', []],
+    ]);
+    await client.request(26, 3, { transactionalId: 'raw-listed', producerId: p.producerId, producerEpoch: p.producerEpoch, committed: false });
   });
 
   it('answers an idempotent retry over the wire with its original offset and a gap with OUT_OF_ORDER_SEQUENCE_NUMBER', async () => {

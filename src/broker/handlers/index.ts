@@ -12,6 +12,10 @@ import { addPartitionsToTxnHandler } from './add-partitions-to-txn.ts';
 import { addOffsetsToTxnHandler } from './add-offsets-to-txn.ts';
 import { endTxnHandler } from './end-txn.ts';
 import { txnOffsetCommitHandler } from './txn-offset-commit.ts';
+import { describeProducersHandler } from './describe-producers.ts';
+import { describeTransactionsHandler } from './describe-transactions.ts';
+import { listTransactionsHandler } from './list-transactions.ts';
+import { writeTxnMarkersHandler } from './write-txn-markers.ts';
 import { describeConfigsHandler } from './describe-configs.ts';
 import { alterConfigsHandler } from './alter-configs.ts';
 import { createPartitionsHandler } from './create-partitions.ts';
@@ -48,6 +52,7 @@ export function createHandlerRegistry(extra: readonly ApiHandler[] = []): Map<nu
     findCoordinatorHandler, joinGroupHandler, syncGroupHandler, heartbeatHandler, leaveGroupHandler, offsetCommitHandler,
     offsetFetchHandler, describeGroupsHandler, listGroupsHandler, deleteGroupsHandler,
     addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler,
+    describeProducersHandler, describeTransactionsHandler, listTransactionsHandler, writeTxnMarkersHandler,
   ]) add(h);
   for (const h of extra) add(h);
   add(createApiVersionsHandler(registry));

@@ -6,7 +6,7 @@ import { OffsetOutOfRangeError, StorageError } from './errors.ts';
 import type { FdCache } from './fd-cache.ts';
 import { LogSegment, type SegmentContext } from './log-segment.ts';
 import type { LogPolicy } from './log-policy.ts';
-import type { AbortedTransaction, AppendResult, OpenTransaction, PartitionLog } from './log-storage.ts';
+import type { AbortedTransaction, AppendResult, OpenTransaction, PartitionLog, ProducerEntry } from './log-storage.ts';
 import { batchesBelow } from './batch-header.ts';
 import { ProducerStateManager, type StagedAppend } from './producer-state.ts';
 import { ProducerSnapshots } from './producer-snapshots.ts';
@@ -61,7 +61,7 @@ export class FilePartitionLog implements PartitionLog {
   private readonly listeners = new Set<() => void>();
   private startOffset = 0;
   private closed = false;
-  private readonly producers: ProducerStateManager;
+  private readonly state: ProducerStateManager;
   private readonly snapshots: ProducerSnapshots;
 
   constructor(options: FilePartitionLogOptions) {
@@ -84,7 +84,7 @@ export class FilePartitionLog implements PartitionLog {
     bases.forEach((base, i) => this.segments.push(LogSegment.open(this.dir, base, this.ctx, i === bases.length - 1)));
     if (this.segments.length === 0) this.segments.push(LogSegment.create(this.dir, Math.max(stored, 0), this.ctx));
     this.startOffset = Math.min(Math.max(stored, this.segments[0].baseOffset), this.logEndOffset);
-    this.producers = new ProducerStateManager(name);
+    this.state = new ProducerStateManager(name);
     this.snapshots = new ProducerSnapshots(this.dir, options.log, name);
     this.recoverProducerState();
   }
@@ -110,34 +110,38 @@ export class FilePartitionLog implements PartitionLog {
   }
 
   get lastStableOffset(): number {
-    const unstable = this.producers.firstUnstableOffset;
+    const unstable = this.state.firstUnstableOffset;
     return unstable >= 0 ? unstable : this.logEndOffset;
   }
 
   append(recordBatches: Buffer): AppendResult {
     this.assertOpen();
-    const staged = this.producers.stageAppend(recordBatches, this.logEndOffset, Date.now());
+    const staged = this.state.stageAppend(recordBatches, this.logEndOffset, Date.now());
     if (staged.duplicate !== null) return { baseOffset: staged.duplicate.firstOffset, logAppendTime: -1, logStartOffset: this.startOffset, duplicate: true };
     return this.write(recordBatches, staged);
   }
 
   appendMarker(marker: TransactionMarker): AppendResult {
     this.assertOpen();
-    const staged = this.producers.stageMarker(marker, this.logEndOffset, Date.now());
+    const staged = this.state.stageMarker(marker, this.logEndOffset, Date.now());
     return this.write(encodeControlBatch(marker), staged);
   }
 
   abortedTransactions(fromOffset: number, toOffset: number): AbortedTransaction[] {
-    return this.producers.abortedTransactions(fromOffset, toOffset);
+    return this.state.abortedTransactions(fromOffset, toOffset);
   }
 
   openTransactions(): OpenTransaction[] {
-    return this.producers.openTransactions();
+    return this.state.openTransactions();
+  }
+
+  producers(): ProducerEntry[] {
+    return this.state.entries();
   }
 
   /** The producer state of this partition (tests and tools). */
   get producerState(): ProducerStateManager {
-    return this.producers;
+    return this.state;
   }
 
   private write(recordBatches: Buffer, staged: StagedAppend): AppendResult {
@@ -148,7 +152,7 @@ export class FilePartitionLog implements PartitionLog {
     const baseOffset = this.logEndOffset;
     const logAppendTime = this.policy.logAppendTime ? Date.now() : -1;
     this.active.append(recordBatches, logAppendTime);
-    this.producers.apply(staged);
+    this.state.apply(staged);
     for (const listener of this.listeners) {
       try {
         listener();
@@ -189,7 +193,7 @@ export class FilePartitionLog implements PartitionLog {
     this.startOffset = offset;
     while (this.segments.length > 1 && this.segments[0].nextOffset <= offset) this.segments.shift()!.remove();
     this.writeStartOffset();
-    this.producers.truncateHead(offset);
+    this.state.truncateHead(offset);
     return this.startOffset;
   }
 
@@ -207,7 +211,7 @@ export class FilePartitionLog implements PartitionLog {
    */
   enforceRetention(now: number): number {
     this.assertOpen();
-    this.producers.expire(now, PRODUCER_ID_EXPIRATION_MS);
+    this.state.expire(now, PRODUCER_ID_EXPIRATION_MS);
     const { retentionMs, retentionBytes, deleteEnabled } = this.policy;
     if (!deleteEnabled || (retentionMs < 0 && retentionBytes < 0)) return 0;
     const expired = (s: LogSegment): boolean =>
@@ -226,7 +230,7 @@ export class FilePartitionLog implements PartitionLog {
     if (removed > 0 && this.segments[0].baseOffset > this.startOffset) {
       this.startOffset = Math.min(this.segments[0].baseOffset, this.logEndOffset);
       this.writeStartOffset();
-      this.producers.truncateHead(this.startOffset);
+      this.state.truncateHead(this.startOffset);
       this.ctx.log.info({ partition: this.ctx.name, segments: removed, logStartOffset: this.startOffset }, `retention deleted ${removed} segment(s) of ${this.ctx.name}`);
     }
     return removed;
@@ -243,7 +247,7 @@ export class FilePartitionLog implements PartitionLog {
     this.closed = true;
     this.active.flush();
     this.active.seal();
-    this.snapshots.write(this.logEndOffset, this.producers.toSnapshot());
+    this.snapshots.write(this.logEndOffset, this.state.toSnapshot());
     for (const s of this.segments) s.release();
     this.listeners.clear();
   }
@@ -263,26 +267,26 @@ export class FilePartitionLog implements PartitionLog {
     const next = this.logEndOffset;
     this.active.seal();
     this.segments.push(LogSegment.create(this.dir, next, this.ctx));
-    this.snapshots.write(next, this.producers.toSnapshot());
+    this.snapshots.write(next, this.state.toSnapshot());
   }
 
   /** Loads the newest producer snapshot and replays the batches after it (all of them without one). */
   private recoverProducerState(): void {
     const end = this.logEndOffset;
     const found = this.snapshots.latest(end);
-    if (found !== null) this.producers.load(found.snapshot);
+    if (found !== null) this.state.load(found.snapshot);
     const from = Math.max(found?.offset ?? 0, this.segments[0].baseOffset);
     let replayed = 0;
     if (from < end) {
       const now = Date.now();
       for (let i = this.segmentFor(from); i < this.segments.length; i++) {
         this.segments[i].producerBatches(from, (header, control) => {
-          this.producers.replay(header, control === null ? null : controlTypeOf(control), now);
+          this.state.replay(header, control === null ? null : controlTypeOf(control), now);
           replayed++;
         });
       }
     }
-    this.producers.truncateHead(this.startOffset);
+    this.state.truncateHead(this.startOffset);
     if (replayed > 0) {
       this.ctx.log.info({ partition: this.ctx.name, from, to: end, batches: replayed }, `rebuilt the producer state of ${this.ctx.name} from offset ${from}`);
     }

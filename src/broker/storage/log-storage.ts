@@ -19,8 +19,9 @@ export interface TopicInfo {
 
 import type { TransactionMarker } from '../../protocol/control-batch.ts';
 import type { AbortedTransaction, OpenTransaction } from './producer-state.ts';
+import type { ProducerEntry } from './producer-entry.ts';
 
-export type { AbortedTransaction, OpenTransaction };
+export type { AbortedTransaction, OpenTransaction, ProducerEntry };
 
 /** What an append assigned. */
 export interface AppendResult {
@@ -67,6 +68,8 @@ export interface PartitionLog {
   abortedTransactions(fromOffset: number, toOffset: number): AbortedTransaction[];
   /** Transactions open in this partition (what holds the last stable offset back). */
   openTransactions(): OpenTransaction[];
+  /** The producers this partition remembers (DescribeProducers). */
+  producers(): ProducerEntry[];
   /** The earliest offset whose batch max timestamp is >= `timestamp`, or null when none is. */
   offsetForTimestamp(timestamp: number): { offset: number; timestamp: number } | null;
   /** Moves the log start offset forward (DeleteRecords); returns the new log start offset. */

@@ -184,6 +184,11 @@ export class ProducerStateManager {
     return out;
   }
 
+  /** Every producer the partition remembers. */
+  entries(): ProducerEntry[] {
+    return [...this.producers.values()];
+  }
+
   /** What the partition knows of a producer id (tests, logs). */
   entry(producerId: number): ProducerEntry | undefined {
     return this.producers.get(producerId);
