@@ -9,7 +9,7 @@
 #   kafka-go          test/compat/go: `go build` of rebalance-reader and writer into test/compat/go/bin
 #   Java tools        Apache Kafka jars through scripts/kafka/kafka.sh install (needs java 17+ and mvn)
 #
-# Needs: python3 (with venv), go 1.23+, java 17+, mvn. Run as root in CI (for apt-get).
+# Needs: python3 (with venv), go 1.23+, a JDK 17+ (java and javac), mvn. Run as root in CI (for apt-get).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -60,6 +60,6 @@ command -v go >/dev/null || die "go not found: install Go 1.23+ (https://go.dev/
 say "kafka-go programs built in $COMPAT/go/bin ($(ls "$COMPAT/go/bin" | tr '\n' ' '))"
 
 # Java tools (TopicCommand, ConsoleProducer, ConsoleConsumer) from the Apache Kafka jars
-command -v java >/dev/null || die "java not found: install a JRE 17+ (apt-get install -y openjdk-17-jre-headless)"
+command -v javac >/dev/null || die "javac not found: install a JDK 17+ (apt-get install -y openjdk-17-jdk-headless); test/compat/java/*.java run as single-file programs"
 "$ROOT/scripts/kafka/kafka.sh" install
 say "done"

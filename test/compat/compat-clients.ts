@@ -29,6 +29,12 @@ export const clients = {
     if (!existsSync(path)) throw new Error(`kafka-go program ${name} not built (${path}) — ${INSTALL_HINT}`);
     return path;
   },
+  /** kafka.sh, checked to run single-file Java programs (test/compat/java/*.java need a JDK's compiler). */
+  javaPrograms(): string {
+    const found = spawnSync('sh', ['-c', 'command -v javac'], { encoding: 'utf8' });
+    if (found.status !== 0) throw new Error(`javac is not on PATH: the Java programs in test/compat/java need a JDK 17+, not a JRE — ${INSTALL_HINT}`);
+    return clients.kafkaSh();
+  },
   kafkaSh(): string {
     const lib = join(ROOT, 'scripts', 'kafka', 'target', 'lib');
     const hasJars = existsSync(lib) && readdirSync(lib).some((f) => f.startsWith('kafka-tools-'));

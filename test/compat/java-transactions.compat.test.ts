@@ -26,7 +26,7 @@ describe('Apache Kafka Java client transactions', () => {
   const committed = [...range('first', 10), ...range('second', 10), 'fresh'].sort();
 
   beforeAll(async () => {
-    const kafkaSh = clients.kafkaSh();
+    const kafkaSh = clients.javaPrograms();
     broker = await useTestBroker();
     const program = join(ROOT, 'test', 'compat', 'java', 'Transactions.java');
     const out = await run(
