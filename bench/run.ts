@@ -17,6 +17,7 @@ import { brokerRss } from './broker-rss.ts';
 import { pipeline } from './pipeline.ts';
 import { stateful } from './stateful.ts';
 import { stateless } from './stateless.ts';
+import { latency } from './latency.ts';
 
 function gitCommit(): string | undefined {
   try {
@@ -26,7 +27,7 @@ function gitCommit(): string | undefined {
   }
 }
 
-const BENCHMARKS: Benchmark[] = [stateless, pipeline, brokerThroughput, brokerRss, stateful];
+const BENCHMARKS: Benchmark[] = [stateless, latency, pipeline, brokerThroughput, brokerRss, stateful];
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('npm run bench --')

@@ -54,6 +54,7 @@ export { Topic, type TopicOptions, type TopicConfig } from './topics/topic.ts';
 export type { MessageContext, MessageHeaders, RawMessage, OutgoingRecord, TopicPartition } from './topics/message-context.ts';
 export type { Serializer, Deserializer, Codec, CodecName, SerializationContext } from './topics/serializers/serializer.ts';
 export { jsonCodec } from './topics/serializers/json-codec.ts';
+export { jsonStableCodec } from './topics/serializers/json-stable-codec.ts';
 export { stringCodec } from './topics/serializers/string-codec.ts';
 export { bytesCodec } from './topics/serializers/bytes-codec.ts';
 export { intCodec } from './topics/serializers/int-codec.ts';

@@ -41,7 +41,7 @@ def main():
             o = {"id": e["id"], "user": e["user"], "action": e["action"], "cents": round(e["amount"] * 100), "page": e["page"]}
             while True:
                 try:
-                    producer.produce(args["output"], key=o["user"], value=json.dumps(o))
+                    producer.produce(args["output"], key=o["user"], value=json.dumps(o), timestamp=m.timestamp()[1])
                     break
                 except BufferError:
                     producer.poll(0.05)

@@ -28,7 +28,7 @@ await consumer.run({
       const e = JSON.parse(message.value!.toString('utf8')) as ClickEvent;
       if (!keepEvent(e)) continue;
       const o = reshapeEvent(e);
-      out.push({ key: o.user, value: JSON.stringify(o) });
+      out.push({ key: o.user, value: JSON.stringify(o), timestamp: message.timestamp });
     }
     const sends: Promise<unknown>[] = [];
     for (let i = 0; i < out.length; i += SEND_SIZE) sends.push(producer.send({ topic: args.output, acks: -1, messages: out.slice(i, i + SEND_SIZE) }));

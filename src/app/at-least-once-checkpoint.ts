@@ -19,7 +19,7 @@ export interface AtLeastOnceCheckpointOptions {
   producer: RecordProducer;
   /** Commits the offsets. */
   consumer: Pick<GroupConsumer, 'commit'>;
-  processor: Pick<Processor, 'delivered'>;
+  processor: Pick<Processor, 'delivered' | 'stateful'>;
   logger: Logger;
   /** `ignoredProducerErrors` is counted here. */
   stats: ProcessingStats;
@@ -29,11 +29,16 @@ export interface AtLeastOnceCheckpointOptions {
   onProducerError?: (error: Error) => boolean;
 }
 
+/** Results whose outputs may be on their way at once before `add` waits for the oldest. */
+const MAX_IN_FLIGHT = 8;
+
 /**
  * The at-least-once {@link Checkpoint}: outputs, then sinks, then changelogs and local state, then
- * offsets. Each added result is delivered before `add` resolves (outputs acknowledged, sinks
- * flushed, changelog acknowledged, state committed); `commit` commits the offsets of what was
- * delivered.
+ * offsets. For a stateful processor each added result is delivered before `add` resolves (outputs
+ * acknowledged, sinks flushed, changelog acknowledged, state committed), because its state takes
+ * the next batch of a partition only then. For a stateless one `add` only hands the outputs to
+ * the producer, so fetching, processing and producing overlap (up to {@link MAX_IN_FLIGHT}
+ * results); their offsets count once acknowledged, and `commit` waits for all of them first.
  *
  * @example
  * ```ts
@@ -46,31 +51,54 @@ export class AtLeastOnceCheckpoint implements Checkpoint {
   private readonly offsets = new Map<string, CommitOffset>();
   /** Partitions revoked while a commit was in flight: a failed commit must not bring them back. */
   private revokedDuringCommit: Set<string> | undefined;
+  /** Bumped per partition on revoke: a delivery started before does not record its offset. */
+  private readonly revision = new Map<string, number>();
+  /** Deliveries of stateless results, oldest first. */
+  private inFlight: Promise<void>[] = [];
+  private tail: Promise<void> = Promise.resolve();
+  /** A stateless result that could not be delivered: nothing after it may be committed. */
+  private failure: Error | undefined;
 
   constructor(private readonly o: AtLeastOnceCheckpointOptions) {}
 
   get pending(): boolean {
-    return this.offsets.size > 0;
+    return this.offsets.size > 0 || this.inFlight.length > 0;
   }
 
   async add(result: BatchResult, source?: TopicPartition): Promise<void> {
-    try {
-      await this.o.producer.send(result.produced);
-      if (source) for (const p of this.o.participants ?? []) await p.flush([source]);
-      await this.o.producer.send(result.changelog);
-    } catch (e) {
-      const what = source ? `the results of topic '${source.topic}' partition ${source.partition}` : 'the records of idle-closed windows';
-      if (!this.o.onProducerError?.(e as Error)) throw new SluiceError(`producing ${what} failed: ${(e as Error).message}`, { cause: e });
-      this.o.stats.ignoredProducerErrors++;
-      this.o.logger.warn({ err: e, ...source }, 'ignored a failed produce');
+    if (this.failure) throw this.failure;
+    if (this.o.processor.stateful) {
+      await this.settle();
+      await this.deliver(result, source);
+      return;
     }
-    this.o.processor.delivered(result);
-    if (source && result.lastProcessedOffset >= 0) {
-      this.offsets.set(`${source.topic}:${source.partition}`, { topic: source.topic, partition: source.partition, offset: result.lastProcessedOffset + 1 });
-    }
+    const key = source ? `${source.topic}:${source.partition}` : '';
+    const revision = this.revision.get(key) ?? 0;
+    const sent = this.o.producer.send(result.produced);
+    const done = this.tail.then(() =>
+      sent.then(
+        () => this.delivered(result, source, key, revision),
+        (e: unknown) => {
+          if (this.ignored(e as Error, source)) this.delivered(result, source, key, revision);
+          else this.failure ??= this.producingFailed(e as Error, source);
+        },
+      ),
+    );
+    this.tail = done;
+    this.inFlight.push(done);
+    void done.finally(() => this.inFlight.splice(this.inFlight.indexOf(done), 1));
+    if (this.inFlight.length > MAX_IN_FLIGHT) await this.inFlight[0];
+    if (this.failure) throw this.failure;
   }
 
   async commit(): Promise<void> {
+    // What was delivered before a failed result is committed; the failure is thrown after.
+    await this.tail;
+    await this.commitDelivered();
+    if (this.failure) throw this.failure;
+  }
+
+  private async commitDelivered(): Promise<void> {
     const offsets = [...this.offsets.values()];
     const partitions = offsets.map(({ topic, partition }) => ({ topic, partition }));
     if (partitions.length > 0) for (const p of this.o.participants ?? []) await p.flush(partitions);
@@ -95,7 +123,48 @@ export class AtLeastOnceCheckpoint implements Checkpoint {
     for (const { topic, partition } of partitions) {
       const key = `${topic}:${partition}`;
       this.offsets.delete(key);
+      this.revision.set(key, (this.revision.get(key) ?? 0) + 1);
       this.revokedDuringCommit?.add(key);
     }
+  }
+
+  /** Waits for the stateless results on their way; throws if one could not be delivered. */
+  private async settle(): Promise<void> {
+    await this.tail;
+    if (this.failure) throw this.failure;
+  }
+
+  /** The stateful path: every step of the batch, in order. */
+  private async deliver(result: BatchResult, source: TopicPartition | undefined): Promise<void> {
+    try {
+      await this.o.producer.send(result.produced);
+      if (source) for (const p of this.o.participants ?? []) await p.flush([source]);
+      await this.o.producer.send(result.changelog);
+    } catch (e) {
+      if (!this.ignored(e as Error, source)) throw this.producingFailed(e as Error, source);
+    }
+    const key = source ? `${source.topic}:${source.partition}` : '';
+    this.delivered(result, source, key, this.revision.get(key) ?? 0);
+  }
+
+  private delivered(result: BatchResult, source: TopicPartition | undefined, key: string, revision: number): void {
+    this.o.processor.delivered(result);
+    // nothing after a result that could not be delivered counts: committing it would skip that one
+    if (source && result.lastProcessedOffset >= 0 && !this.failure && (this.revision.get(key) ?? 0) === revision) {
+      this.offsets.set(key, { topic: source.topic, partition: source.partition, offset: result.lastProcessedOffset + 1 });
+    }
+  }
+
+  /** Whether the app's onProducerError chose to go on past `error` (counted and logged then). */
+  private ignored(error: Error, source: TopicPartition | undefined): boolean {
+    if (!this.o.onProducerError?.(error)) return false;
+    this.o.stats.ignoredProducerErrors++;
+    this.o.logger.warn({ err: error, ...source }, 'ignored a failed produce');
+    return true;
+  }
+
+  private producingFailed(error: Error, source: TopicPartition | undefined): SluiceError {
+    const what = source ? `the results of topic '${source.topic}' partition ${source.partition}` : 'the records of idle-closed windows';
+    return new SluiceError(`producing ${what} failed: ${error.message}`, { cause: error });
   }
 }

@@ -143,6 +143,14 @@ export class Processor {
     this.pipeline = compilePipeline([...leaves], { produce: (t, row, key) => this.produce(t, row, key), fail: (e, row, op) => this.fail(e, row, op), state: options.state, clock: options.clock, stats: this.stats, onTick: (fn) => this.tickers.push(fn) }, () => {});
   }
 
+  /**
+   * Whether the frames keep state: then each batch's state must be committed (`delivered`) before
+   * the next batch of its partition is processed.
+   */
+  get stateful(): boolean {
+    return this.options.state !== undefined;
+  }
+
   /** Names of the topics the frames read (subscribe to these). */
   get topics(): string[] {
     return [...this.pipeline.topics];

@@ -29,11 +29,11 @@ export interface TopicConfig {
  * ```
  */
 export interface TopicOptions<V, K> {
-  /** Default 'json'. */
+  /** Default 'json' (`JSON.stringify`); 'json-stable' sorts object keys. */
   valueSerializer?: CodecName | Serializer<V>;
   /** Default 'json'. */
   valueDeserializer?: CodecName | Deserializer<V>;
-  /** Default 'string'. */
+  /** Default 'string'; 'json' keys are written with sorted object keys. */
   keySerializer?: CodecName | Serializer<K>;
   /** Default 'string'. */
   keyDeserializer?: CodecName | Deserializer<K>;
@@ -84,7 +84,9 @@ export class Topic<V = unknown, K = string> {
     if (options.sourceTopic !== undefined) this.sourceTopic = options.sourceTopic;
     this.valueSerializer = resolveSerializer(options.valueSerializer ?? ('json' as CodecName), `topic '${name}' valueSerializer`);
     this.valueDeserializer = resolveDeserializer(options.valueDeserializer ?? ('json' as CodecName), `topic '${name}' valueDeserializer`);
-    this.keySerializer = resolveSerializer(options.keySerializer ?? ('string' as CodecName), `topic '${name}' keySerializer`);
+    // JSON keys are always written with sorted object keys: the bytes pick the partition and name the key in state
+    const keySerializer = options.keySerializer === 'json' ? 'json-stable' : (options.keySerializer ?? ('string' as CodecName));
+    this.keySerializer = resolveSerializer(keySerializer, `topic '${name}' keySerializer`);
     this.keyDeserializer = resolveDeserializer(options.keyDeserializer ?? ('string' as CodecName), `topic '${name}' keyDeserializer`);
     this.timestampExtractor = options.timestampExtractor;
     Object.freeze(this);

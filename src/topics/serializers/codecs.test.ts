@@ -6,15 +6,26 @@ import { bytesCodec } from './bytes-codec.ts';
 import { doubleCodec } from './double-codec.ts';
 import { intCodec } from './int-codec.ts';
 import { jsonCodec } from './json-codec.ts';
+import { jsonStableCodec } from './json-stable-codec.ts';
 import { stringCodec } from './string-codec.ts';
 
 const ctx = { topic: 't', field: 'value' as const };
 
 describe('built-in codecs', () => {
-  it('json serializes with sorted keys and round-trips', () => {
-    const bytes = jsonCodec.serialize({ b: 1, a: { d: [1, 2], c: null } }, ctx)!;
-    expect(bytes.toString()).toBe('{"a":{"c":null,"d":[1,2]},"b":1}');
-    expect(jsonCodec.deserialize(bytes, ctx)).toEqual({ a: { c: null, d: [1, 2] }, b: 1 });
+  it('json keeps the object key order, json-stable sorts keys, and both round-trip', () => {
+    const value = { b: 1, a: { d: [1, 2], c: null } };
+    expect(jsonCodec.serialize(value, ctx)!.toString()).toBe('{"b":1,"a":{"d":[1,2],"c":null}}');
+    const stable = jsonStableCodec.serialize(value, ctx)!;
+    expect(stable.toString()).toBe('{"a":{"c":null,"d":[1,2]},"b":1}');
+    expect(jsonCodec.deserialize(stable, ctx)).toEqual(value);
+    expect(jsonStableCodec.deserialize(jsonCodec.serialize(value, ctx)!, ctx)).toEqual(value);
+  });
+
+  it("writes 'json' keys with sorted object keys, so equal keys give equal bytes and partitions", () => {
+    const t = new Topic<{ n: number }, { b: number; a: number }>('t', { keySerializer: 'json', keyDeserializer: 'json' });
+    expect(t.serializeKey({ b: 1, a: 2 })!.toString()).toBe('{"a":2,"b":1}');
+    expect(t.serializeValue({ n: 1 })!.toString()).toBe('{"n":1}');
+    expect(new Topic('s', { valueSerializer: 'json-stable' }).serializeValue({ b: 1, a: 2 })!.toString()).toBe('{"a":2,"b":1}');
   });
 
   it('string round-trips UTF-8 and stringifies non-strings', () => {
@@ -82,7 +93,7 @@ describe('Topic serialization', () => {
     });
     expect(t.deserializeValue(t.serializeValue(['a', 'b']), 0, 0)).toEqual(['a', 'b']);
     expect(() => new Topic('x', { valueSerializer: 'yaml' as 'json' })).toThrow(ConfigError);
-    expect(() => new Topic('x', { valueSerializer: 'yaml' as 'json' })).toThrow("topic 'x' valueSerializer 'yaml' is unknown; use one of 'json', 'string', 'bytes', 'int', 'double'");
+    expect(() => new Topic('x', { valueSerializer: 'yaml' as 'json' })).toThrow("topic 'x' valueSerializer 'yaml' is unknown; use one of 'json', 'json-stable', 'string', 'bytes', 'int', 'double'");
     expect(() => new Topic('x', { keyDeserializer: {} as never })).toThrow("topic 'x' keyDeserializer must be one of");
   });
 

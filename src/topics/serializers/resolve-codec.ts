@@ -3,11 +3,13 @@ import { bytesCodec } from './bytes-codec.ts';
 import { doubleCodec } from './double-codec.ts';
 import { intCodec } from './int-codec.ts';
 import { jsonCodec } from './json-codec.ts';
+import { jsonStableCodec } from './json-stable-codec.ts';
 import type { CodecName, Deserializer, Serializer } from './serializer.ts';
 import { stringCodec } from './string-codec.ts';
 
 const builtIn: Record<CodecName, Serializer<any> & Deserializer<any>> = {
   json: jsonCodec,
+  'json-stable': jsonStableCodec,
   string: stringCodec,
   bytes: bytesCodec,
   int: intCodec,

@@ -48,7 +48,8 @@ export interface Deserializer<T> {
 export interface Codec<T> extends Serializer<T>, Deserializer<T> {}
 
 /**
- * Names of the built-in codecs: 'json' (UTF-8 JSON, sorted keys), 'string' (UTF-8), 'bytes'
+ * Names of the built-in codecs: 'json' (UTF-8 JSON; as keys with sorted object keys),
+ * 'json-stable' (UTF-8 JSON, always sorted object keys), 'string' (UTF-8), 'bytes'
  * (Buffers as-is), 'int' (4-byte big-endian int32), 'double' (8-byte big-endian float64).
  *
  * @example
@@ -56,4 +57,4 @@ export interface Codec<T> extends Serializer<T>, Deserializer<T> {}
  * app.topic<number>('counts', { valueSerializer: 'int' satisfies CodecName, valueDeserializer: 'int' });
  * ```
  */
-export type CodecName = 'json' | 'string' | 'bytes' | 'int' | 'double';
+export type CodecName = 'json' | 'json-stable' | 'string' | 'bytes' | 'int' | 'double';
