@@ -6,6 +6,26 @@ import type { KafkaAdmin, NewTopic, PartitionOffsets, TopicDescription } from '.
 // kafkajs is CommonJS and Node's ESM loader does not see this export by name.
 const { ConfigResourceTypes } = kafkajs;
 
+/** How long `createTopics` waits for topics another client is creating to get their leaders. */
+const LEADER_WAIT_MS = 30_000;
+
+/**
+ * Runs `request` again while it fails with a retriable error, for up to LEADER_WAIT_MS: a
+ * partition created a moment ago answers UNKNOWN_TOPIC_OR_PARTITION or NOT_LEADER_FOR_PARTITION
+ * until its leader serves it, and kafkajs's admin does not retry these itself.
+ */
+async function retrying<T>(request: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + LEADER_WAIT_MS;
+  for (let pause = 50; ; pause = Math.min(pause * 2, 1000)) {
+    try {
+      return await request();
+    } catch (e) {
+      if (!(e as { retriable?: boolean }).retriable || Date.now() + pause > deadline) throw e;
+      await new Promise((r) => setTimeout(r, pause));
+    }
+  }
+}
+
 /**
  * {@link KafkaAdmin} on a kafkajs admin client, connected on first use.
  *
@@ -31,7 +51,10 @@ export class KafkajsAdmin implements KafkaAdmin {
     const admin = await this.connected();
     const before = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !before.has(t.name));
-    if (missing.length === 0) return [];
+    if (missing.length === 0) {
+      await this.waitForLeaders(admin, topics.map((t) => t.name)); // another client may have just created them
+      return [];
+    }
     try {
       await admin.createTopics({
         waitForLeaders: true,
@@ -43,12 +66,36 @@ export class KafkajsAdmin implements KafkaAdmin {
         })),
       });
     } catch (e) {
-      // Another client may have created some of them meanwhile; only fail if some are still missing.
-      const now = new Set(await admin.listTopics());
-      if (missing.some((t) => !now.has(t.name))) throw e;
+      // Another client may be creating some of them at the same moment (apps of one system started
+      // together on a fresh cluster): then they appear, with leaders, within a few seconds.
+      await this.waitForLeaders(admin, missing.map((t) => t.name), e);
       return [];
     }
+    // kafkajs's own wait ends once metadata names leaders (and is skipped when another client
+    // created the topics first); a leader may still answer NOT_LEADER for a moment after that
+    await this.waitForLeaders(admin, missing.map((t) => t.name));
     return missing.map((t) => t.name);
+  }
+
+  /**
+   * Waits until every partition of `names` has a leader that serves it, as a just-created topic
+   * gets once the controller has placed it; rethrows `cause` (or a timeout error) after 30 s.
+   */
+  private async waitForLeaders(admin: Admin, names: string[], cause?: unknown): Promise<void> {
+    const deadline = Date.now() + LEADER_WAIT_MS;
+    for (let pause = 50; ; pause = Math.min(pause * 2, 1000)) {
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: names });
+        if (topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) {
+          for (const name of names) await retrying(() => admin.fetchTopicOffsets(name)); // the leaders serve them
+          return;
+        }
+      } catch (e) {
+        if (!(e as { retriable?: boolean }).retriable) throw cause ?? e;
+      }
+      if (Date.now() > deadline) throw cause ?? new Error(`topics ${names.join(', ')} have no leader after ${LEADER_WAIT_MS / 1000}s; check the brokers`);
+      await new Promise((r) => setTimeout(r, pause));
+    }
   }
 
   async deleteTopics(names: readonly string[]): Promise<void> {
@@ -87,7 +134,8 @@ export class KafkajsAdmin implements KafkaAdmin {
       // watermark differs only while a transaction is open.
       throw new ConfigError(`listing the offsets of topic '${topic}' read_uncommitted: the kafkajs admin lists them read_committed only`);
     }
-    const offsets = await (await this.connected()).fetchTopicOffsets(topic);
+    const admin = await this.connected();
+    const offsets = await retrying(() => admin.fetchTopicOffsets(topic));
     return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) })).sort((a, b) => a.partition - b.partition);
   }
 
