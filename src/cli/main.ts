@@ -9,6 +9,7 @@ import { demoCommand } from './demo-command.ts';
 import { topicsCommand } from './topics-command.ts';
 import { consumeCommand } from './consume-command.ts';
 import { produceCommand } from './produce-command.ts';
+import { stackCommand } from './stack-command.ts';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const verbose = process.argv.includes('--verbose');
@@ -58,6 +59,7 @@ const cli = yargs(hideBin(process.argv))
   .command(topicsCommand)
   .command(consumeCommand)
   .command(produceCommand)
+  .command(stackCommand)
   .option('verbose', { type: 'boolean', default: false, describe: 'Show stack traces of errors' })
   .demandCommand(1, 'Name a command, e.g. `sluice demo` (see the list above)')
   .recommendCommands()
