@@ -18,6 +18,8 @@ import { pipeline } from './pipeline.ts';
 import { stateful } from './stateful.ts';
 import { stateless } from './stateless.ts';
 import { latency } from './latency.ts';
+import { clientThroughput } from './client-throughput.ts';
+import { runQuick } from './quick.ts';
 
 function gitCommit(): string | undefined {
   try {
@@ -27,7 +29,12 @@ function gitCommit(): string | undefined {
   }
 }
 
-const BENCHMARKS: Benchmark[] = [stateless, latency, pipeline, brokerThroughput, brokerRss, stateful];
+/** A measured figure for the console: whole numbers from 100 up, three significant digits below. */
+function figure(x: number): string {
+  return Math.abs(x) >= 100 ? String(Math.round(x)) : x.toPrecision(3);
+}
+
+const BENCHMARKS: Benchmark[] = [stateless, latency, clientThroughput, pipeline, brokerThroughput, brokerRss, stateful];
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('npm run bench --')
@@ -38,13 +45,25 @@ const argv = yargs(hideBin(process.argv))
   .option('broker', { choices: ['embedded', 'kafka', 'both'] as const, default: 'both' as const, describe: 'Broker(s) to measure against' })
   .option('report-only', { type: 'boolean', default: false, describe: 'Only regenerate BENCHMARKS.md from the saved results' })
   .option('save', { type: 'boolean', default: true, describe: 'Write bench/results/<name>.json and BENCHMARKS.md (--no-save for a trial run)' })
+  .option('quick', { type: 'boolean', default: false, describe: 'Small runs on the embedded broker (under 5 min); prints the key figures and ends with one JSON line; writes nothing' })
   .example('$0 --only pipeline --runs 5', 'Text-splitter pipeline: sluice vs hand-written kafkajs')
   .example('$0 --only broker-throughput --broker embedded --messages 100000', 'A quick run against the embedded broker only')
   .example('$0 --only stateful --runs 1 --messages 20000 --no-save', 'A trial of the stateful benchmark (sluice vs Quix Streams), nothing written')
   .example('$0 --report-only', 'Regenerate BENCHMARKS.md from bench/results/*.json')
+  .example('$0 --quick', 'The key figures in a few minutes, as one JSON line at the end')
   .strict()
   .help()
   .parseSync();
+
+if (argv.quick) {
+  const started = Date.now();
+  const progress = createProgress();
+  const figures = await runQuick(progress, (line) => progress.log(line));
+  progress.stop();
+  console.log(`quick benchmarks in ${((Date.now() - started) / 60000).toFixed(1)} min`);
+  console.log(JSON.stringify(figures));
+  process.exit(0);
+}
 
 if (!argv['report-only']) {
   const brokers: BrokerKind[] = argv.broker === 'both' ? ['embedded', 'kafka'] : [argv.broker];
@@ -81,7 +100,7 @@ if (!argv['report-only']) {
       console.log(`\n${t.title}`);
       for (const r of t.rows) {
         const s = r.summary;
-        console.log(`  ${r.subject} @ ${r.broker}: ${r.metric} median ${Math.round(s.median)} (min ${Math.round(s.min)}, max ${Math.round(s.max)}, ${s.runs} runs)${typeof r.ratio === 'number' ? ` = ${r.ratio.toFixed(2)}× ${r.ratioTo}` : ''}`);
+        console.log(`  ${r.subject} @ ${r.broker}: ${r.metric} median ${figure(s.median)} (min ${figure(s.min)}, max ${figure(s.max)}, ${s.runs} runs)${typeof r.ratio === 'number' ? ` = ${r.ratio.toFixed(2)}× ${r.ratioTo}` : ''}`);
       }
     }
     for (const n of result.notes) console.log(`  note: ${n}`);

@@ -144,7 +144,8 @@ export const stateless: Benchmark = {
       const rows: ResultRow[] = [];
       for (const [subject, f] of figures) rows.push({ subject, broker: label, metric: 'input msgs/s', summary: summarize(f.input) });
       for (const [subject, f] of figures) rows.push({ subject, broker: label, metric: 'CPU-seconds per run', summary: summarize(f.cpu) });
-      for (const [subject, f] of figures) rows.push({ subject, broker: label, metric: 'peak RSS MiB', summary: summarize(f.rss) });
+      for (const [subject, f] of figures) rows.push({ subject, broker: label, metric: 'input msgs per CPU-second', summary: summarize(f.cpu.map((c) => count / c)) });
+      for (const [subject, f] of figures) rows.push({ subject, broker: label, metric: 'peak RSS MiB', summary: summarize(f.rss), ...(subject.startsWith('sluice (native') ? { targetAtMost: 200 } : {}) });
       const table = withRatios({ title: `${count} events, ${label}`, rows }, (ref, row) => ref.subject === 'hand-written kafkajs' && ref.broker === row.broker, 'hand-written kafkajs');
       tables.push(table);
       tables.push(withRatios({ title: `${count} events, ${label}: against Quix Streams`, rows: rows.filter((r) => r.metric === 'input msgs/s').map((r) => ({ ...r })) }, (ref, row) => ref.subject === 'Quix Streams' && ref.broker === row.broker, 'Quix Streams'));

@@ -13,6 +13,8 @@ export interface ResultRow {
   ratioTo?: string;
   /** A performance goal for this row: the median should be at least this (BENCHMARKS.md says met or missed). */
   target?: number;
+  /** A goal the other way round (latency, memory): the median should be at most this. */
+  targetAtMost?: number;
 }
 
 /** A table of rows measured side by side in one run. */

@@ -1,13 +1,13 @@
 // Probe of the latency benchmark (its own process): reads the pipeline's output topic with the
-// native client and records, for every record stamped at or after `measureFrom`, the time from
-// its timestamp (when the load generator sent the input) to now. Prints {"type":"ready"} once it
-// fetches, and {"type":"result",p50,p99,max,count} once `expected` measured records arrived or
-// `timeoutMs` passed.
+// native client and records, for every record past the warm-up (the generator's record number
+// `(id - 1) / 4` at least `warmup`), the time from its timestamp (when the load generator sent the
+// input) to now. Prints {"type":"ready"} once it is assigned the topic, and
+// {"type":"result",p50,p99,max,count} once `expected` measured records arrived or `timeoutMs` passed.
 import { pino } from 'pino';
 import { createKafkaClient } from '../../src/kafka/create-kafka-client.ts';
 import { emit } from '../lib/run-worker.ts';
 
-const args = JSON.parse(process.argv[2]) as { broker: string; topic: string; group: string; measureFrom: number; measureTo: number; expected: number; timeoutMs: number };
+const args = JSON.parse(process.argv[2]) as { broker: string; topic: string; group: string; warmup: number; expected: number; timeoutMs: number };
 const client = createKafkaClient({ brokerAddress: args.broker, clientId: 'bench-probe', logger: pino({ level: 'warn' }), client: 'native' });
 const consumer = client.consumer({ groupId: args.group, topics: [args.topic], fromBeginning: true, maxWaitMs: 100, isolationLevel: 'read_uncommitted' });
 const latencies: number[] = [];
@@ -24,7 +24,10 @@ const done = new Promise<void>((resolve) => {
     },
     onBatch: async (batch) => {
       const now = Date.now();
-      for (const m of batch.messages) if (m.timestamp >= args.measureFrom && m.timestamp < args.measureTo) latencies.push(now - m.timestamp);
+      for (const m of batch.messages) {
+        const n = ((JSON.parse(m.value!.toString()) as { id: number }).id - 1) / 4;
+        if (n >= args.warmup) latencies.push(now - m.timestamp);
+      }
       if (latencies.length >= args.expected) {
         clearInterval(timer);
         resolve();
