@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+import { KafkajsAdmin } from '../../src/kafka/kafkajs/kafkajs-admin.ts';
 
 /** A broker an integration test talks to. */
 export interface TestBroker {
@@ -222,12 +223,12 @@ export async function consumeLatestByKey(
  * ```
  */
 export async function topicEndOffset(address: string, topic: string): Promise<number> {
-  const admin = testKafka(address, 'sluice-test-admin').admin();
-  await admin.connect();
+  // KafkajsAdmin retries what a partition created a moment ago answers (NOT_LEADER on Apache Kafka)
+  const admin = new KafkajsAdmin(testKafka(address, 'sluice-test-admin'));
   try {
     if (!(await admin.listTopics()).includes(topic)) return 0;
-    return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+    return (await admin.listOffsets(topic)).reduce((sum, p) => sum + p.high, 0);
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 }
