@@ -88,5 +88,6 @@ export type { CsvOptions } from './sources/file/csv-records.ts';
 export { sourcePositionTopicName } from './sources/topic-position-store.ts';
 export { BrokerUnavailableError } from './kafka/broker-unavailable-error.ts';
 export { TopicLayoutError } from './kafka/topic-layout-error.ts';
+export { ProducerFencedError } from './kafka/producer-fenced-error.ts';
 export { prepareTopics, type TopicLayout, type PrepareTopicsOptions } from './kafka/prepare-topics.ts';
 export { startBroker, type BrokerOptions, type BrokerHandle } from './broker/start-broker.ts';
