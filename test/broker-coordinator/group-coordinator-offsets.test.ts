@@ -143,4 +143,18 @@ describe('GroupCoordinator describe, list and delete', () => {
     expect(coordinator.fetchOffsets('idle', [{ topic: 't', partitions: [0] }]).topics[0].partitions[0].offset).toBe(-1);
     expect(coordinator.deleteGroups(['idle'])).toEqual([{ groupId: 'idle', errorCode: GroupErrorCode.GROUP_ID_NOT_FOUND }]);
   });
+  it('OffsetDelete counts every topic as subscribed while a consumer group has no known subscriptions (first rebalance, unreadable metadata)', async () => {
+    const { coordinator, time } = harness({ initialRebalanceDelayMs: 3_000 });
+    coordinator.commitOffsets({ groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, offsets: [offset('t', 0, 4)] });
+    const joining = coordinator.joinGroup(joinInput({ protocols: [{ name: 'range', metadata: meta('not a subscription') }] }));
+    expect(coordinator.groupState('g')).toBe('PreparingRebalance');
+    expect(coordinator.deleteOffsets('g', [{ topic: 'any', partitions: [0] }])).toEqual({
+      errorCode: 0,
+      partitions: [{ topic: 'any', partition: 0, errorCode: GroupErrorCode.GROUP_SUBSCRIBED_TO_TOPIC }],
+    });
+    time.advance(3_000);
+    expect((await joining).errorCode).toBe(0);
+    expect(coordinator.deleteOffsets('g', [{ topic: 't', partitions: [0] }]).partitions[0]?.errorCode).toBe(GroupErrorCode.GROUP_SUBSCRIBED_TO_TOPIC);
+    expect(coordinator.fetchOffsets('g', [{ topic: 't', partitions: [0] }]).topics[0]?.partitions[0]?.offset).toBe(4);
+  });
 });

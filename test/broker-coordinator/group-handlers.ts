@@ -8,6 +8,7 @@ import { leaveGroupHandler } from '../../src/broker/handlers/leave-group.ts';
 import { listGroupsHandler } from '../../src/broker/handlers/list-groups.ts';
 import { offsetCommitHandler } from '../../src/broker/handlers/offset-commit.ts';
 import { offsetFetchHandler } from '../../src/broker/handlers/offset-fetch.ts';
+import { offsetDeleteHandler } from '../../src/broker/handlers/offset-delete.ts';
 import { syncGroupHandler } from '../../src/broker/handlers/sync-group.ts';
 
 /** Every group API handler (passed as extra handlers so the tests do not depend on the registry). */
@@ -22,4 +23,5 @@ export const GROUP_HANDLERS: readonly ApiHandler[] = [
   describeGroupsHandler,
   listGroupsHandler,
   deleteGroupsHandler,
+  offsetDeleteHandler,
 ] as readonly ApiHandler<never, unknown>[] as readonly ApiHandler[];

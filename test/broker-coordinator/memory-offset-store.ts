@@ -20,6 +20,14 @@ export class MemoryOffsetStore implements OffsetStore {
     return this.byGroup.get(group) ?? new Map();
   }
 
+  deleteOffset(group: string, topic: string, partition: number): boolean {
+    const topics = this.byGroup.get(group);
+    const partitions = topics?.get(topic);
+    if (topics === undefined || partitions === undefined || !partitions.delete(partition)) return false;
+    if (partitions.size === 0) topics.delete(topic);
+    if (topics.size === 0) this.byGroup.delete(group);
+    return true;
+  }
   deleteGroup(group: string): void {
     this.byGroup.delete(group);
   }

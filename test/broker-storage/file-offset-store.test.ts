@@ -63,4 +63,29 @@ describe('FileOffsetStore', () => {
     second.close();
     expect(new FileOffsetStore({ dataDir }).fetch('g', 't', 0)?.offset).toBe(9);
   });
+  it('deletes one partition offset durably (OffsetDelete), through a reopen and a compaction', () => {
+    const dataDir = tempDir();
+    const first = new FileOffsetStore({ dataDir, logger: captureLogger().logger });
+    first.commit('g', 't', 0, at(1));
+    first.commit('g', 't', 1, at(2));
+    first.commit('g', 'u', 0, at(3));
+    expect(first.deleteOffset('g', 't', 0)).toBe(true);
+    expect(first.deleteOffset('g', 't', 0)).toBe(false);
+    expect(first.deleteOffset('nope', 't', 0)).toBe(false);
+    expect(first.fetch('g', 't', 0)).toBeUndefined();
+    // no close(): the deletion was written synchronously
+    const second = new FileOffsetStore({ dataDir, logger: captureLogger().logger });
+    expect(second.fetch('g', 't', 0)).toBeUndefined();
+    expect(second.fetch('g', 't', 1)).toEqual(at(2));
+    expect(second.deleteOffset('g', 't', 1)).toBe(true);
+    expect(second.deleteOffset('g', 'u', 0)).toBe(true);
+    expect(second.groups()).toEqual([]);
+    expect(second.fetchAll('g').size).toBe(0);
+    second.close();
+    first.close();
+    const third = new FileOffsetStore({ dataDir });
+    expect(third.groups()).toEqual([]);
+    third.close();
+    expect(fs.readFileSync(path.join(dataDir, 'consumer-offsets.log'), 'utf8')).toBe('');
+  });
 });

@@ -153,6 +153,14 @@ export class MemoryOffsetStore implements OffsetStore {
   fetchAll(group: string): Map<string, Map<number, CommittedOffset>> {
     return this.data.get(group) ?? new Map();
   }
+  deleteOffset(group: string, topic: string, partition: number): boolean {
+    const topics = this.data.get(group);
+    const partitions = topics?.get(topic);
+    if (topics === undefined || partitions === undefined || !partitions.delete(partition)) return false;
+    if (partitions.size === 0) topics.delete(topic);
+    if (topics.size === 0) this.data.delete(group);
+    return true;
+  }
   deleteGroup(group: string): void {
     this.data.delete(group);
   }

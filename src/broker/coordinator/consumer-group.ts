@@ -2,6 +2,7 @@ import type { JoinGroupMember, MemberProtocol } from './coordinator-types.ts';
 import { GroupCoordinatorError } from './group-coordinator-error.ts';
 import type { GroupMember } from './group-member.ts';
 import { assertTransition, type GroupState } from './group-state.ts';
+import { CONSUMER_PROTOCOL_TYPE, subscribedTopicsOf } from './subscribed-topics.ts';
 
 /**
  * One classic consumer group: its state (moved only through the transition table in
@@ -31,6 +32,12 @@ export class ConsumerGroup {
    * how much of the rebalance timeout is left after the current delay; null otherwise.
    */
   initialDelayRemainingMs: number | null = null;
+  /**
+   * Topics the members of the current generation subscribe to (consumer protocol only), computed
+   * when a generation starts; null when unknown (no generation yet, another protocol type, or
+   * metadata that does not parse).
+   */
+  private subscribedTopics: ReadonlySet<string> | null = null;
   private current: GroupState = 'Empty';
   /** Members in join order (a Map keeps insertion order). */
   private readonly members = new Map<string, GroupMember>();
@@ -202,11 +209,40 @@ export class ConsumerGroup {
     this.generationId += 1;
     if (this.members.size > 0) {
       this.protocolName = this.selectProtocol();
+      this.subscribedTopics = this.computeSubscribedTopics();
       this.transitionTo('CompletingRebalance');
     } else {
       this.protocolName = null;
+      this.subscribedTopics = this.computeSubscribedTopics();
       this.transitionTo('Empty');
     }
+  }
+
+  /** Whether the group speaks Kafka's consumer protocol (protocol type `consumer`). */
+  get usesConsumerProtocol(): boolean {
+    return this.protocolType === CONSUMER_PROTOCOL_TYPE;
+  }
+
+  /**
+   * Whether the current generation consumes `topic` (OffsetDelete refuses to delete its offsets);
+   * when the subscriptions are unknown, every topic of a consumer-protocol group counts as
+   * subscribed (as Kafka decides).
+   */
+  isSubscribedTo(topic: string): boolean {
+    return this.subscribedTopics === null ? this.usesConsumerProtocol : this.subscribedTopics.has(topic);
+  }
+
+  private computeSubscribedTopics(): ReadonlySet<string> | null {
+    if (!this.usesConsumerProtocol) return null;
+    if (this.members.size === 0) return new Set();
+    if (this.protocolName === null) return null;
+    const topics = new Set<string>();
+    for (const m of this.members.values()) {
+      const subscribed = subscribedTopicsOf(m.metadata(this.protocolName));
+      if (subscribed === null) return null;
+      for (const t of subscribed) topics.add(t);
+    }
+    return topics;
   }
 
   /** Every member with its metadata for the chosen protocol (what the leader assigns from). */

@@ -170,6 +170,12 @@ export interface DeleteGroupResult {
   readonly errorCode: number;
 }
 
+/** The OffsetDelete answer: a group-level error, else one result per asked partition. */
+export interface DeleteOffsetsResult {
+  readonly errorCode: number;
+  readonly partitions: readonly PartitionResult[];
+}
+
 /** Timers the coordinator schedules session and rebalance timeouts with (fake ones in tests). */
 export interface CoordinatorTimers {
   setTimeout(callback: () => void, ms: number): unknown;

@@ -6,6 +6,7 @@ import type {
   CommitOffsetsInput,
   CoordinatorTimers,
   DeleteGroupResult,
+  DeleteOffsetsResult,
   FetchOffsetsResult,
   GroupDescription,
   HeartbeatInput,
@@ -258,6 +259,33 @@ export class GroupCoordinator {
       this.log.info({ group: groupId }, `deleted group '${groupId}' and its committed offsets`);
       return { groupId, errorCode: GroupErrorCode.NONE };
     });
+  }
+
+  /**
+   * OffsetDelete: removes committed offsets of a group (durably). GROUP_ID_NOT_FOUND for an unknown
+   * group, NON_EMPTY_GROUP for a group with members that does not speak the consumer protocol;
+   * a partition of a topic the current generation subscribes to answers GROUP_SUBSCRIBED_TO_TOPIC
+   * and keeps its offset. Partitions never committed answer NONE (as Kafka does).
+   */
+  deleteOffsets(groupId: string, topics: readonly TopicPartitions[]): DeleteOffsetsResult {
+    const fail = (errorCode: number): DeleteOffsetsResult => ({ errorCode, partitions: [] });
+    if (this.closed) return fail(GroupErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (groupId === '') return fail(GroupErrorCode.INVALID_GROUP_ID);
+    const group = this.lookup(groupId);
+    if (group === undefined || group.is('Dead')) return fail(GroupErrorCode.GROUP_ID_NOT_FOUND);
+    if (!group.is('Empty') && !group.usesConsumerProtocol) return fail(GroupErrorCode.NON_EMPTY_GROUP);
+    const partitions = topics.flatMap(({ topic, partitions: indexes }) => {
+      const subscribed = group.isSubscribedTo(topic);
+      return indexes.map((partition) => {
+        if (subscribed) return { topic, partition, errorCode: GroupErrorCode.GROUP_SUBSCRIBED_TO_TOPIC };
+        this.offsets.delete(groupId, topic, partition);
+        return { topic, partition, errorCode: GroupErrorCode.NONE };
+      });
+    });
+    const deleted = partitions.filter((p) => p.errorCode === GroupErrorCode.NONE).length;
+    if (deleted > 0) this.log.info({ group: groupId, partitions: deleted }, `deleted committed offsets of ${deleted} partition(s) of group '${groupId}'`);
+    this.removeIfUnused(group);
+    return { errorCode: GroupErrorCode.NONE, partitions };
   }
 
   /** Stops every timer; waiting JoinGroup/SyncGroup requests are answered NOT_COORDINATOR. */

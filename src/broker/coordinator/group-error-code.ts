@@ -23,6 +23,7 @@ export const GroupErrorCode = {
   GROUP_ID_NOT_FOUND: 69,
   MEMBER_ID_REQUIRED: 79,
   FENCED_INSTANCE_ID: 82,
+  GROUP_SUBSCRIBED_TO_TOPIC: 86,
 } as const;
 
 /** One of the numeric codes in {@link GroupErrorCode}. */

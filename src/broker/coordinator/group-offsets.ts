@@ -85,6 +85,11 @@ export class GroupOffsets {
     return this.store.groups();
   }
 
+  /** Removes one partition's committed offset, durably; a partition never committed is left alone. */
+  delete(groupId: string, topic: string, partition: number): void {
+    this.store.deleteOffset(groupId, topic, partition);
+  }
+
   deleteGroup(groupId: string): void {
     this.store.deleteGroup(groupId);
   }

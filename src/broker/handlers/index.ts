@@ -29,6 +29,7 @@ import { offsetFetchHandler } from './offset-fetch.ts';
 import { describeGroupsHandler } from './describe-groups.ts';
 import { listGroupsHandler } from './list-groups.ts';
 import { deleteGroupsHandler } from './delete-groups.ts';
+import { offsetDeleteHandler } from './offset-delete.ts';
 
 /**
  * Builds the broker's registry: API key → handler. The ApiVersions answer is built from it, so
@@ -50,7 +51,7 @@ export function createHandlerRegistry(extra: readonly ApiHandler[] = []): Map<nu
     produceHandler, fetchHandler, listOffsetsHandler, metadataHandler, createTopicsHandler, deleteTopicsHandler,
     deleteRecordsHandler, initProducerIdHandler, describeConfigsHandler, alterConfigsHandler, createPartitionsHandler,
     findCoordinatorHandler, joinGroupHandler, syncGroupHandler, heartbeatHandler, leaveGroupHandler, offsetCommitHandler,
-    offsetFetchHandler, describeGroupsHandler, listGroupsHandler, deleteGroupsHandler,
+    offsetFetchHandler, describeGroupsHandler, listGroupsHandler, deleteGroupsHandler, offsetDeleteHandler,
     addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler,
     describeProducersHandler, describeTransactionsHandler, listTransactionsHandler, writeTxnMarkersHandler,
   ]) add(h);

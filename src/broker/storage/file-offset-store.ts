@@ -8,11 +8,16 @@ const COMPACT_AFTER_LINES = 10_000;
 /** Options of `FileOffsetStore`: `dataDir` holds `consumer-offsets.log` (created when missing). */
 export type FileOffsetStoreOptions = JsonLinesStoreOptions;
 
-type Line = { c: [string, string, number, number, number, string | null, number] } | { d: string };
+/** `c`: a commit; `d`: a deleted group; `x`: one deleted partition offset (group, topic, partition). */
+type Line =
+  | { c: [string, string, number, number, number, string | null, number] }
+  | { d: string }
+  | { x: [string, string, number] };
 
 /**
  * Committed consumer-group offsets, durable in `<dataDir>/consumer-offsets.log`: one JSON line per
- * commit written synchronously (so a commit that returned survives `kill -9`), replayed and
+ * commit or deletion written synchronously (so a commit or deletion that returned survives
+ * `kill -9`), replayed and
  * compacted (rewritten atomically) on open and whenever superseded lines pile up.
  *
  * @example
@@ -51,6 +56,13 @@ export class FileOffsetStore implements OffsetStore {
     return out;
   }
 
+  deleteOffset(group: string, topic: string, partition: number): boolean {
+    if (this.fetch(group, topic, partition) === undefined) return false;
+    this.write({ x: [group, topic, partition] });
+    this.removeOffset(group, topic, partition);
+    return true;
+  }
+
   deleteGroup(group: string): void {
     if (!this.data.has(group)) return;
     this.write({ d: group });
@@ -85,8 +97,20 @@ export class FileOffsetStore implements OffsetStore {
     this.data.delete(group);
   }
 
+  private removeOffset(group: string, topic: string, partition: number): void {
+    const topics = this.data.get(group);
+    const parts = topics?.get(topic);
+    if (topics === undefined || parts === undefined || !parts.delete(partition)) return;
+    this.live--;
+    if (parts.size === 0) topics.delete(topic);
+    if (topics.size === 0) this.data.delete(group);
+  }
+
   private replay(line: Line): void {
     if ('d' in line) this.remove(line.d);
+    else if ('x' in line) {
+      if (Array.isArray(line.x) && line.x.length === 3) this.removeOffset(...line.x);
+    }
     else if (Array.isArray(line.c) && line.c.length === 7) {
       const [group, topic, partition, offset, leaderEpoch, metadata, commitTimestamp] = line.c;
       this.apply(group, topic, partition, Object.freeze({ offset, leaderEpoch, metadata, commitTimestamp }));

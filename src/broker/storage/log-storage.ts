@@ -107,6 +107,8 @@ export interface OffsetStore {
   fetch(group: string, topic: string, partition: number): CommittedOffset | undefined;
   /** Every committed partition of a group, by topic. */
   fetchAll(group: string): Map<string, Map<number, CommittedOffset>>;
+  /** Removes one partition's committed offset (OffsetDelete); returns whether there was one. */
+  deleteOffset(group: string, topic: string, partition: number): boolean;
   deleteGroup(group: string): void;
   /** Groups that have committed offsets. */
   groups(): string[];
