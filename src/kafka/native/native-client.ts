@@ -8,6 +8,8 @@ import { NativeAdmin } from './native-admin.ts';
 import { NativeGroupConsumer } from './native-group-consumer.ts';
 import { readPartitionNative } from './native-partition-reader.ts';
 import { NativeProducer } from './native-producer.ts';
+import { NativeTransactionalProducer } from './native-transactional-producer.ts';
+import type { TransactionalProducer, TransactionalProducerOptions } from '../transactional-producer.ts';
 
 /**
  * The {@link KafkaClient} on sluice's own protocol codecs (src/protocol): every producer,
@@ -32,6 +34,10 @@ export class NativeClient implements KafkaClient {
 
   producer(options: RecordProducerOptions = {}): RecordProducer {
     return new NativeProducer({ ...options, cluster: new Cluster(this.options), logger: this.options.logger });
+  }
+
+  transactionalProducer(options: TransactionalProducerOptions): TransactionalProducer {
+    return new NativeTransactionalProducer(this.options, options);
   }
 
   consumer(options: GroupConsumerOptions): GroupConsumer {

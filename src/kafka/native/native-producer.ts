@@ -41,6 +41,26 @@ export interface NativeProducerOptions extends RecordProducerOptions {
   maxRequestBytes?: number;
   /** Pause before a retry (Kafka's `retry.backoff.ms`); default 100 ms. */
   retryBackoffMs?: number;
+  /** Makes the producer transactional (used by {@link NativeTransactionalProducer}). */
+  transaction?: ProducerTransaction;
+}
+
+/**
+ * What a transactional producer supplies to the {@link NativeProducer} under it: the producer id
+ * and epoch it got with its transactional id, and a step that adds partitions to the open
+ * transaction before their first batch goes out (AddPartitionsToTxn).
+ *
+ * @example
+ * ```ts
+ * const transaction: ProducerTransaction = { transactionalId: 'app-0', identity: () => init(), addPartitions: (ps) => addToTxn(ps) };
+ * ```
+ */
+export interface ProducerTransaction {
+  readonly transactionalId: string;
+  /** The producer id and epoch (InitProducerId with the transactional id). */
+  identity(): Promise<{ producerId: number; producerEpoch: number }>;
+  /** Resolves once every partition named is part of the open transaction. */
+  addPartitions(partitions: readonly { topic: string; partition: number }[]): Promise<void>;
 }
 
 /** The batches of one partition waiting to go out, in order. */
@@ -97,6 +117,9 @@ export class NativeProducer implements RecordProducer {
   private unsettled = 0;
   private idleWaiters: Array<() => void> = [];
   private closed = false;
+  /** Transactional only: a batch failed for good, so the transaction must be aborted; later sends fail with it. */
+  private failedBatch: Error | undefined;
+  private readonly transaction: ProducerTransaction | undefined;
 
   constructor(private readonly options: NativeProducerOptions) {
     this.cluster = options.cluster;
@@ -109,11 +132,14 @@ export class NativeProducer implements RecordProducer {
     this.lingerMs = options.lingerMs ?? 0;
     this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? 120_000;
     this.retryBackoffMs = options.retryBackoffMs ?? 100;
+    this.transaction = options.transaction;
+    if (this.transaction && this.acks !== -1) throw new ConfigError(`a transactional producer needs acks -1, got ${String(options.acks)}`);
     if (![-1, 0, 1].includes(this.acks)) throw new ConfigError(`producer option 'acks' must be -1, 0 or 1, got ${String(options.acks)}`);
   }
 
   send(records: readonly OutgoingRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(new SluiceError('this producer is closed; create another one'));
+    if (this.failedBatch) return Promise.reject(this.failedBatch);
     if (records.length === 0) return Promise.resolve();
     const unknown = this.unknownTopics(records);
     if (unknown.length > 0) return this.waitForTopics(unknown).then(() => this.send(records));
@@ -318,7 +344,7 @@ export class NativeProducer implements RecordProducer {
         list.push({ index: b.partition, records: b.bytes! });
       }
       const topicData = [...byTopic].map(([name, partitionData]) => ({ name, partitionData }));
-      return { answer: conn.request<ProduceResponse | undefined>(PRODUCE, version, { transactionalId: null, acks: this.acks, timeoutMs: 30_000, topicData }, { expectResponse: this.acks !== 0 }) };
+      return { answer: conn.request<ProduceResponse | undefined>(PRODUCE, version, { transactionalId: this.transaction?.transactionalId ?? null, acks: this.acks, timeoutMs: 30_000, topicData }, { expectResponse: this.acks !== 0 }) };
     });
     this.writeOrder.set(nodeId, written.catch(() => undefined));
     written
@@ -338,9 +364,10 @@ export class NativeProducer implements RecordProducer {
 
   private async encode(batches: ProducerBatch[]): Promise<void> {
     if (this.idempotent) await this.ensureProducerId();
+    if (this.transaction) await this.transaction.addPartitions(batches);
     for (const b of batches) {
       if (b.bytes) continue;
-      const stamp = { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: this.idempotent ? b.baseSequence : -1, transactional: false };
+      const stamp = { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: this.idempotent ? b.baseSequence : -1, transactional: this.transaction !== undefined };
       b.bytes = this.codec === 0 ? b.builder.finish(stamp) : b.builder.finish(stamp, { codec: this.codec, bytes: await compress(this.codec, b.builder.records()) });
     }
   }
@@ -386,8 +413,60 @@ export class NativeProducer implements RecordProducer {
       retriable && expired
         ? new SluiceError(`producing ${b.count} record(s) to topic '${b.topic}' partition ${b.partition} failed for ${this.deliveryTimeoutMs} ms (${b.attempts} attempts): ${error.message}; check that the broker is up and reachable`, { cause: error, retriable: true })
         : error;
-    if (this.idempotent && b.baseSequence >= 0) this.resetNeeded = true;
+    if (this.transaction) this.failTransaction(final);
+    else if (this.idempotent && b.baseSequence >= 0) this.resetNeeded = true;
     this.settle(b, final);
+  }
+
+  /**
+   * Transactional: a batch failed for good, so the transaction can only be aborted. Batches not in
+   * flight fail with the same error (their records must not land in a later transaction), and so
+   * does every `send` until {@link restartSequences}.
+   */
+  private failTransaction(error: Error): void {
+    this.failedBatch ??= error;
+    for (const q of this.active) {
+      if (q.open) this.closeOpen(q);
+      for (const b of q.ready.splice(0)) this.settle(b, error);
+    }
+  }
+
+  /** Transactional: the failure of a batch that leaves the open transaction only an abort, if one failed. */
+  get transactionFailure(): Error | undefined {
+    return this.failedBatch;
+  }
+
+  /**
+   * Waits until every record sent so far is acknowledged or failed (a transaction's commit or
+   * abort waits for this).
+   *
+   * @example
+   * ```ts
+   * await producer.flush();
+   * ```
+   */
+  flush(): Promise<void> {
+    if (this.unsettled === 0) return Promise.resolve();
+    this.scheduleDrain();
+    return new Promise<void>((r) => this.idleWaiters.push(r));
+  }
+
+  /**
+   * Transactional: after the producer epoch was bumped (a transaction aborted after a failed batch,
+   * KIP-360), sequences start at 0 again and sends are accepted again. Call only after
+   * {@link flush}.
+   *
+   * @example
+   * ```ts
+   * await producer.flush();
+   * producer.restartSequences({ producerId, producerEpoch });
+   * ```
+   */
+  restartSequences(identity: { producerId: number; producerEpoch: number }): void {
+    this.failedBatch = undefined;
+    this.producerId = identity.producerId;
+    this.producerEpoch = identity.producerEpoch;
+    for (const byPartition of this.queues.values()) for (const q of byPartition) if (q) q.nextSequence = 0;
   }
 
   private settle(b: ProducerBatch, error: Error | undefined): void {
@@ -403,8 +482,10 @@ export class NativeProducer implements RecordProducer {
     for (const q of this.active) {
       while (q.ready.length > 0 && q.ready[0]!.createdAt + this.deliveryTimeoutMs < now && q.inFlight === 0) {
         const b = q.ready.shift()!;
-        if (this.idempotent && b.baseSequence >= 0) this.resetNeeded = true;
-        this.settle(b, new SluiceError(`producing ${b.count} record(s) to topic '${b.topic}' partition ${b.partition} timed out after ${this.deliveryTimeoutMs} ms; check that the broker is up and the partition has a leader`, { retriable: true }));
+        const error = new SluiceError(`producing ${b.count} record(s) to topic '${b.topic}' partition ${b.partition} timed out after ${this.deliveryTimeoutMs} ms; check that the broker is up and the partition has a leader`, { retriable: true });
+        if (this.transaction) this.failTransaction(error);
+        else if (this.idempotent && b.baseSequence >= 0) this.resetNeeded = true;
+        this.settle(b, error);
       }
     }
     if (this.unsettled === 0 && this.closed) clearInterval(this.sweepTimer);
@@ -431,6 +512,10 @@ export class NativeProducer implements RecordProducer {
 
   private ensureProducerId(): Promise<void> {
     this.producerIdReady ??= (async () => {
+      if (this.transaction) {
+        ({ producerId: this.producerId, producerEpoch: this.producerEpoch } = await this.transaction.identity());
+        return;
+      }
       const res = await this.cluster.withAnyBroker(async (conn) => {
         const version = conn.version(INIT_PRODUCER_ID, 0, 4);
         return conn.request<InitProducerIdResponse>(INIT_PRODUCER_ID, version, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
