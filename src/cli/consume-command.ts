@@ -1,132 +1,126 @@
-import { randomBytes } from 'node:crypto';
 import type { Argv, CommandModule } from 'yargs';
+import type { IsolationLevel } from '../kafka/group-consumer.ts';
 import { CliError } from './cli-error.ts';
 import { resolveBrokerAddress } from './broker-address.ts';
-import { cliKafka, connectOrExplain } from './kafka-client.ts';
-import { untilSignal } from './broker-command.ts';
+import { parseProperties } from './kafka-properties.ts';
+import { consumeTopic, type StartOffset } from './consume/consume-topic.ts';
+import { FORMATTER_PROPERTIES, kafkaMessageFormatter } from './consume/kafka-message-formatter.ts';
+import { kcatFormatter } from './consume/kcat-formatter.ts';
+import type { RecordFormatter } from './consume/printable-record.ts';
+import { topicArgument } from './topic-argument.ts';
 
 interface ConsumeArgs {
-  topic: string;
+  topic?: string;
   broker?: string;
   'from-beginning': boolean;
   group?: string;
-  max?: number;
-  key: boolean;
-  'key-separator': string;
+  partition?: number;
+  offset?: string;
+  'max-messages'?: number;
+  'timeout-ms'?: number;
   'idle-timeout'?: number;
+  'isolation-level': string;
+  property?: string | string[];
+  key: boolean;
+  'key-separator'?: string;
+  format?: string;
 }
 
-/** How `consumeTopic` reads and prints. */
-export interface ConsumeOptions {
-  address: string;
-  topic: string;
-  fromBeginning: boolean;
-  /** Consumer group: offsets are committed up to the last record printed. When absent a throw-away group is used and nothing is committed. */
-  group?: string;
-  /** Stop after this many records. */
-  max?: number;
-  /** Print `key<separator>value` instead of just the value. */
-  printKey: boolean;
-  keySeparator: string;
-  /** Stop when no record arrived for this many seconds. */
-  idleTimeoutS?: number;
-  /** Where lines go; default console.log. */
-  write?: (line: string) => void;
+function wholeNumber(flag: string, value: number | undefined): number | undefined {
+  if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new CliError(`${flag} must be a whole number >= 0, got ${value}`);
+  return value;
 }
 
-/**
- * Reads a topic and prints one line per record (a quick kafka-console-consumer). Resolves with the
- * number of records printed once `max` is reached, the idle timeout passes, or SIGINT/SIGTERM.
- *
- * @example
- * ```ts
- * await consumeTopic({ address: 'localhost:9092', topic: 'words', fromBeginning: true, max: 10, printKey: true, keySeparator: '\t' });
- * ```
- */
-export async function consumeTopic(options: ConsumeOptions): Promise<number> {
-  const write = options.write ?? ((line: string) => console.log(line));
-  const groupId = options.group ?? `sluice-cli-consume-${randomBytes(4).toString('hex')}`;
-  const consumer = cliKafka(options.address, 'sluice-cli-consume').consumer({ groupId, maxWaitTimeInMs: 250 });
-  await connectOrExplain(consumer, options.address);
-  let printed = 0;
-  let stopping = false;
-  let stop: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => (stop = resolve));
-  let idleTimer: NodeJS.Timeout | undefined;
-  const armIdle = (): void => {
-    if (options.idleTimeoutS === undefined) return;
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(stop, options.idleTimeoutS * 1000);
-  };
-  const limitReached = (): boolean => options.max !== undefined && printed >= options.max;
-  // The batch being printed and committed; stopping waits for it so that what was printed is committed.
-  let inFlight: Promise<void> = Promise.resolve();
-  try {
-    await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning });
-    armIdle();
-    await consumer.run({
-      // Offsets are committed here, only up to the last record printed (kafkajs would commit whole batches).
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: ({ batch, resolveOffset }) => {
-        if (stopping || limitReached()) return Promise.resolve();
-        let next: bigint | undefined;
-        for (const message of batch.messages) {
-          if (limitReached()) break;
-          const value = message.value === null ? 'null' : message.value.toString('utf8');
-          const key = message.key === null ? 'null' : message.key.toString('utf8');
-          write(options.printKey ? `${key}${options.keySeparator}${value}` : value);
-          printed += 1;
-          resolveOffset(message.offset);
-          next = BigInt(message.offset) + 1n;
-        }
-        armIdle();
-        if (limitReached()) stop();
-        if (options.group === undefined || next === undefined) return Promise.resolve();
-        inFlight = consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next.toString() }]);
-        return inFlight;
-      },
-    });
-    if (options.max === 0) stop();
-    await Promise.race([stopped, untilSignal()]);
-    stopping = true;
-    await inFlight;
-  } finally {
-    clearTimeout(idleTimer);
-    await consumer.disconnect();
+/** Kafka's checks of --partition, --offset, --group and --from-beginning, with its wording. */
+function startOffset(argv: ConsumeArgs): StartOffset | undefined {
+  if (argv.partition === undefined) {
+    if (argv.offset !== undefined) throw new CliError('The partition is required when offset is specified (--offset needs --partition N)');
+    return undefined;
   }
-  return printed;
+  wholeNumber('--partition', argv.partition);
+  if (argv.group !== undefined) throw new CliError('Options group and partition cannot be specified together (a group reads the partitions it is assigned)');
+  if (argv.offset === undefined) return undefined;
+  if (argv['from-beginning']) throw new CliError('Options from-beginning and offset cannot be specified together');
+  const offset = argv.offset.toLowerCase();
+  if (offset === 'earliest' || offset === 'latest') return offset;
+  if (!/^\d+$/.test(offset)) throw new CliError(`The provided offset value '${argv.offset}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.`);
+  return Number(offset);
 }
 
-/** `sluice consume <topic> [--from-beginning] [--group G] [--max N] [--key]` */
+function isolationLevel(value: string): IsolationLevel {
+  if (value !== 'read_committed' && value !== 'read_uncommitted') {
+    throw new CliError(`--isolation-level must be read_committed or read_uncommitted, got '${value}'`);
+  }
+  return value;
+}
+
+/** The formatter: a kcat format string, or Kafka's default formatter with --property settings (--key and --key-separator are shorthands). */
+function formatter(argv: ConsumeArgs): RecordFormatter {
+  const properties = parseProperties(argv.property, FORMATTER_PROPERTIES, 'consume');
+  if (argv.format !== undefined) {
+    if (properties.size > 0 || argv.key) throw new CliError('--format replaces --property and --key; use one or the other');
+    return kcatFormatter(argv.format);
+  }
+  if (argv.key && !properties.has('print.key')) properties.set('print.key', 'true');
+  if (argv['key-separator'] !== undefined && !properties.has('key.separator')) properties.set('key.separator', argv['key-separator']);
+  return kafkaMessageFormatter(properties);
+}
+
+/** `sluice consume <topic> [--from-beginning] [--group G] [--partition P --offset O] [--max-messages N] [--property print.key=true] ...` */
 export const consumeCommand: CommandModule<object, ConsumeArgs> = {
-  command: 'consume <topic>',
-  describe: 'Print the records of a topic, one per line',
+  command: 'consume [topic]',
+  describe: "Print the records of a topic, one per line (Kafka's console-consumer flags work too)",
   builder: (yargs: Argv) =>
     yargs
-      .positional('topic', { type: 'string', demandOption: true, describe: 'Topic to read' })
-      .option('broker', { type: 'string', describe: 'Kafka bootstrap address host:port (default SLUICE_BROKER_ADDRESS or localhost:9092)' })
-      .option('from-beginning', { type: 'boolean', default: false, describe: 'Start at the earliest record, not at the end' })
-      .option('group', { type: 'string', describe: 'Consumer group (commits offsets); default: a throw-away group' })
-      .option('max', { type: 'number', describe: 'Exit after this many records' })
-      .option('key', { type: 'boolean', default: false, describe: 'Print the key before the value' })
-      .option('key-separator', { type: 'string', default: '\t', describe: 'Between key and value with --key' })
-      .option('idle-timeout', { type: 'number', describe: 'Exit when no record arrives for this many seconds' })
-      .example('$0 consume words --from-beginning', 'Every record of words, then wait for more')
-      .example('$0 consume word-counts --from-beginning --key --max 20', 'The first 20 records with their keys') as unknown as Argv<ConsumeArgs>,
+      .positional('topic', { type: 'string', describe: 'Topic to read (or --topic)' })
+      .option('broker', { type: 'string', alias: 'bootstrap-server', describe: 'Kafka bootstrap address host:port (default SLUICE_BROKER_ADDRESS or localhost:9092)' })
+      .option('from-beginning', { type: 'boolean', default: false, describe: 'Start at the earliest record when the group has no committed offset (default: the end)' })
+      .option('group', { type: 'string', describe: 'Consumer group: commits the offsets of what was printed; default: a throw-away group, nothing committed' })
+      .option('partition', { type: 'number', describe: 'Read only this partition (no group), from its end unless --offset or --from-beginning' })
+      .option('offset', { type: 'string', describe: "With --partition: 'earliest', 'latest' or an offset to start at" })
+      .option('max-messages', { type: 'number', alias: 'max', describe: 'Exit after this many records' })
+      .option('timeout-ms', { type: 'number', describe: 'Exit when no record arrived for this many milliseconds' })
+      .option('idle-timeout', { type: 'number', describe: 'The same in seconds' })
+      .option('isolation-level', { type: 'string', default: 'read_uncommitted', describe: 'read_committed hides records of open and aborted transactions' })
+      .option('property', {
+        type: 'string',
+        describe: 'Output as Kafka prints it: print.key, print.timestamp, print.partition, print.offset, print.headers, print.value (=true|false), key.separator, line.separator, headers.separator, null.literal (repeatable)',
+      })
+      .option('key', { type: 'boolean', default: false, describe: 'Print the key before the value (print.key=true)' })
+      .option('key-separator', { type: 'string', describe: 'Between the printed fields (key.separator; default a tab)' })
+      .option('format', {
+        type: 'string',
+        alias: 'f',
+        describe: 'kcat format string: %t topic %p partition %o offset %T timestamp %k key %K key length %s value %S value length %h headers, \\n \\t',
+      })
+      .example('$0 consume words --from-beginning', 'Every record of words, then wait')
+      .example('$0 consume word-counts --from-beginning --key --max-messages 20', 'The first 20 records, keys first')
+      .example('$0 consume --bootstrap-server localhost:9092 --topic words --property print.offset=true', 'Kafka console-consumer flags')
+      .example("$0 consume words --partition 1 --offset 100 -f '%p@%o %k=%s\\n'", 'Partition 1 from offset 100, kcat format') as unknown as Argv<ConsumeArgs>,
   handler: async (argv) => {
-    if (argv.max !== undefined && (!Number.isInteger(argv.max) || argv.max < 0)) {
-      throw new CliError(`--max must be a whole number >= 0, got ${argv.max}`);
+    const topic = topicArgument(argv.topic, 'consume');
+    const offset = startOffset(argv);
+    const timeoutMs = wholeNumber('--timeout-ms', argv['timeout-ms']) ?? (argv['idle-timeout'] === undefined ? undefined : argv['idle-timeout'] * 1000);
+    const format = formatter(argv);
+    let printed = 0;
+    try {
+      await consumeTopic({
+        address: resolveBrokerAddress(argv.broker),
+        topic,
+        fromBeginning: argv['from-beginning'],
+        group: argv.group,
+        partition: argv.partition,
+        offset,
+        maxMessages: wholeNumber('--max-messages', argv['max-messages']),
+        timeoutMs,
+        isolationLevel: isolationLevel(argv['isolation-level']),
+        format: (record) => {
+          printed += 1;
+          return format(record);
+        },
+      });
+    } finally {
+      process.stderr.write(`Processed a total of ${printed} messages\n`);
     }
-    await consumeTopic({
-      address: resolveBrokerAddress(argv.broker),
-      topic: argv.topic,
-      fromBeginning: argv['from-beginning'],
-      group: argv.group,
-      max: argv.max,
-      printKey: argv.key,
-      keySeparator: argv['key-separator'],
-      idleTimeoutS: argv['idle-timeout'],
-    });
   },
 };

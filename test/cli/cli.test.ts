@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { CLI_TEST_TIMEOUT_MS, runCli } from './cli-support.ts';
-import { lineToMessage } from '../../src/cli/produce-command.ts';
+import { lineRecordReader } from '../../src/cli/produce/line-record-reader.ts';
 import { parseHostPort, resolveBrokerAddress } from '../../src/cli/broker-address.ts';
 import { CliError } from '../../src/cli/cli-error.ts';
 
@@ -9,7 +9,7 @@ describe('sluice CLI', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('lists every command in --help', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
-    for (const command of ['run <file>', 'broker', 'demo', 'topics', 'consume <topic>', 'produce <topic>']) {
+    for (const command of ['run <file>', 'broker', 'demo', 'topics', 'consume [topic]', 'produce [topic]']) {
       expect(result.stdout).toContain(`sluice ${command}`);
     }
     expect(result.stdout).toContain('Examples:');
@@ -89,9 +89,10 @@ describe('sluice CLI', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
 
 describe('CLI helpers', () => {
   it('splits a line into key and value at the first separator only', () => {
-    expect(lineToMessage('k:v:w', ':')).toEqual({ key: 'k', value: 'v:w' });
-    expect(lineToMessage('no separator here', ':')).toEqual({ value: 'no separator here' });
-    expect(lineToMessage('k:v')).toEqual({ value: 'k:v' });
+    const lenient = lineRecordReader(new Map([['parse.key', 'true'], ['key.separator', ':'], ['ignore.error', 'true']]));
+    expect(lenient('k:v:w', 1)).toEqual({ key: 'k', value: 'v:w', headers: [] });
+    expect(lenient('no separator here', 1)).toEqual({ key: null, value: 'no separator here', headers: [] });
+    expect(lineRecordReader(new Map())('k:v', 1)).toEqual({ key: null, value: 'k:v', headers: [] });
   });
 
   it('parses host:port and prefers the flag over the environment', () => {
