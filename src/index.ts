@@ -50,6 +50,13 @@ export { KafkaRunLoop, type KafkaRunLoopOptions } from './app/kafka-run-loop.ts'
 export type { Checkpoint, CheckpointParticipant } from './app/checkpoint.ts';
 export { AtLeastOnceCheckpoint, type AtLeastOnceCheckpointOptions } from './app/at-least-once-checkpoint.ts';
 export { TopicRegistry } from './app/topic-registry.ts';
+// Sinks
+export type { Sink, SinkRow, SinkContext } from './sinks/base/sink.ts';
+export { BatchingSink, type BatchingSinkOptions, type SinkBatch, type WriteOutcome } from './sinks/base/batching-sink.ts';
+export { emptySinkStats, type SinkStats } from './sinks/base/sink-stats.ts';
+export { SinkError } from './sinks/base/sink-error.ts';
+export { SinkBackpressureError } from './sinks/base/sink-backpressure-error.ts';
+export { MemorySink } from './sinks/memory-sink.ts';
 export { Topic, type TopicOptions, type TopicConfig } from './topics/topic.ts';
 export type { MessageContext, MessageHeaders, RawMessage, OutgoingRecord, TopicPartition } from './topics/message-context.ts';
 export type { Serializer, Deserializer, Codec, CodecName, SerializationContext } from './topics/serializers/serializer.ts';

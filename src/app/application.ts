@@ -25,6 +25,7 @@ import { bindTopicOwner } from '../state/topic-owner.ts';
 import type { WallClock } from '../windows/wall-clock.ts';
 import type { Source } from '../sources/base/source.ts';
 import { SourceSet } from '../sources/source-set.ts';
+import type { Sink } from '../sinks/base/sink.ts';
 
 let applicationsCreated = 0;
 
@@ -79,6 +80,7 @@ export class Application {
   private stateManager: StateManager | undefined;
   private readonly partitionLimits: { topic: string; maxPartitions: number; because: string }[] = [];
   private readonly sources = new SourceSet();
+  private readonly openedSinks: Sink<any>[] = [];
 
   constructor(options: ApplicationOptions = {}) {
     this.config = resolveApplicationConfig(options);
@@ -276,11 +278,14 @@ export class Application {
         await sourcesDone;
         return;
       }
+      await this.openSinks(processor.sinks);
+      if (this.stopRequested) return;
       const consumer = this.getConsumer();
       const checkpoint = new AtLeastOnceCheckpoint({
         producer,
         consumer,
         processor,
+        participants: processor.sinks,
         logger: this.logger,
         stats: this.stats,
         ...(this.config.onProducerError ? { onProducerError: this.config.onProducerError } : {}),
@@ -299,6 +304,7 @@ export class Application {
       await sourceProducer?.close().catch((e) => this.logger.warn({ err: e }, 'source producer close failed'));
       await producer.close().catch((e) => this.logger.warn({ err: e }, 'producer close failed'));
       processor?.close();
+      for (const sink of this.openedSinks.splice(0)) await sink.close?.().catch((e) => this.logger.warn({ err: e, sink: sink.name }, 'closing a sink failed'));
       await this.stateManager?.close().catch((e) => this.logger.warn({ err: e }, 'closing state stores failed'));
       await this.client?.close().catch((e) => this.logger.warn({ err: e }, 'closing the Kafka client failed'));
       this.stateManager = undefined;
@@ -322,6 +328,20 @@ export class Application {
     this.stopRequested = true;
     this.sources.stop();
     await this.loop?.stop();
+  }
+
+  /** Opens the sinks the frames end in and shows their stats in `app.stats.sinks`. */
+  private async openSinks(sinks: readonly Sink<any>[]): Promise<void> {
+    const names = new Set<string>();
+    for (const sink of sinks) {
+      if (names.has(sink.name)) throw new ConfigError(`two sinks of this app are named '${sink.name}'; give each sink its own name (its stats and errors are reported under it)`);
+      names.add(sink.name);
+    }
+    for (const sink of sinks) {
+      await sink.open?.({ logger: this.logger });
+      this.openedSinks.push(sink);
+      if (sink.stats) this.stats.sinks[sink.name] = sink.stats;
+    }
   }
 
   /** Creates missing topics (with `autoCreateTopics`) and checks that the broker's topics fit the pipeline. */

@@ -36,7 +36,7 @@ function harness(options: { failSend?: (topic: string) => Error | undefined; fai
       },
     },
     processor: { delivered: (r: BatchResult) => void steps.push(`delivered ${r.lastProcessedOffset}`), stateful: options.stateful ?? true },
-    participants: [{ flush: async (tps) => void steps.push(`sink flush ${tps.map((tp) => `${tp.topic}[${tp.partition}]`).join(',')}`) }],
+    participants: [{ flush: async (tps) => void steps.push(`sink flush ${tps ? tps.map((tp) => `${tp.topic}[${tp.partition}]`).join(',') : 'all'}`), discard: () => {} }],
     logger,
     stats,
     ...(options.onProducerError ? { onProducerError: options.onProducerError } : {}),
@@ -78,7 +78,7 @@ describe('AtLeastOnceCheckpoint, stateful processor', () => {
     await checkpoint.add(result(4, [record('out', 'a')]), { topic: 'in', partition: 0 });
     await checkpoint.commit();
     expect(stats.ignoredProducerErrors).toBe(1);
-    expect(steps).toEqual(['delivered 4', 'sink flush in[0]', 'commit']);
+    expect(steps).toEqual(['sink flush in[0]', 'delivered 4', 'sink flush in[0]', 'commit']);
     expect(committed).toEqual([[{ topic: 'in', partition: 0, offset: 5 }]]);
   });
 
@@ -100,7 +100,7 @@ describe('AtLeastOnceCheckpoint, stateful processor', () => {
     await checkpoint.add(result(-1, []), { topic: 'in', partition: 0 });
     expect(checkpoint.pending).toBe(false);
     await checkpoint.commit();
-    expect(steps).toEqual(['send out:w', 'delivered -1', 'sink flush in[0]', 'delivered -1']);
+    expect(steps).toEqual(['send out:w', 'sink flush all', 'delivered -1', 'sink flush in[0]', 'delivered -1']);
   });
 });
 

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import { SluiceError } from '../errors.ts';
 import type { CommitOffset, GroupConsumer } from '../kafka/group-consumer.ts';
+import { SinkBackpressureError } from '../sinks/base/sink-backpressure-error.ts';
 import type { RecordProducer } from '../kafka/record-producer.ts';
 import type { TopicPartition } from '../topics/message-context.ts';
 import type { Checkpoint, CheckpointParticipant } from './checkpoint.ts';
+import { flushParticipants } from './flush-participants.ts';
 import type { ProcessingStats } from './processing-stats.ts';
 import type { BatchResult, Processor } from './processor.ts';
 
@@ -34,7 +36,9 @@ const MAX_IN_FLIGHT = 8;
 
 /**
  * The at-least-once {@link Checkpoint}: outputs, then sinks, then changelogs and local state, then
- * offsets. For a stateful processor each added result is delivered before `add` resolves (outputs
+ * offsets. Sinks (the participants) are flushed when offsets are committed, or for a stateful
+ * processor with every result (its state must not mark an input processed before its rows are
+ * written). For a stateful processor each added result is delivered before `add` resolves (outputs
  * acknowledged, sinks flushed, changelog acknowledged, state committed), because its state takes
  * the next batch of a partition only then. For a stateless one `add` only hands the outputs to
  * the producer, so fetching, processing and producing overlap (up to {@link MAX_IN_FLIGHT}
@@ -58,6 +62,10 @@ export class AtLeastOnceCheckpoint implements Checkpoint {
   private tail: Promise<void> = Promise.resolve();
   /** A stateless result that could not be delivered: nothing after it may be committed. */
   private failure: Error | undefined;
+  /** A participant (sink) failed: nothing more is committed, the app must stop. */
+  private sinkFailure: Error | undefined;
+  /** Per partition: the offset after the last row the participants made durable (where a rewind reads from). */
+  private readonly durable = new Map<string, number>();
 
   constructor(private readonly o: AtLeastOnceCheckpointOptions) {}
 
@@ -66,6 +74,7 @@ export class AtLeastOnceCheckpoint implements Checkpoint {
   }
 
   async add(result: BatchResult, source?: TopicPartition): Promise<void> {
+    if (this.sinkFailure) throw this.sinkFailure;
     if (this.failure) throw this.failure;
     if (this.o.processor.stateful) {
       await this.settle();
@@ -92,6 +101,7 @@ export class AtLeastOnceCheckpoint implements Checkpoint {
   }
 
   async commit(): Promise<void> {
+    if (this.sinkFailure) throw this.sinkFailure;
     // What was delivered before a failed result is committed; the failure is thrown after.
     await this.tail;
     await this.commitDelivered();
@@ -99,15 +109,22 @@ export class AtLeastOnceCheckpoint implements Checkpoint {
   }
 
   private async commitDelivered(): Promise<void> {
-    const offsets = [...this.offsets.values()];
-    const partitions = offsets.map(({ topic, partition }) => ({ topic, partition }));
-    if (partitions.length > 0) for (const p of this.o.participants ?? []) await p.flush(partitions);
+    let offsets = [...this.offsets.values()];
     if (offsets.length === 0) return;
+    const pressure = await this.flushSinks(offsets.map(({ topic, partition }) => ({ topic, partition })));
+    if (pressure) {
+      // the partitions not written are rewound by the caller; the others are committed
+      const pressured = new Set(pressure.partitions.map((p) => `${p.topic}:${p.partition}`));
+      offsets = offsets.filter((o) => !pressured.has(`${o.topic}:${o.partition}`));
+    }
+    for (const o of offsets) this.durable.set(`${o.topic}:${o.partition}`, o.offset);
     this.offsets.clear();
     this.revokedDuringCommit = new Set();
     try {
-      await this.o.consumer.commit(offsets);
-      this.o.logger.debug({ offsets }, 'committed offsets');
+      if (offsets.length > 0) {
+        await this.o.consumer.commit(offsets);
+        this.o.logger.debug({ offsets }, 'committed offsets');
+      }
     } catch (e) {
       for (const o of offsets) {
         const key = `${o.topic}:${o.partition}`;
@@ -117,15 +134,44 @@ export class AtLeastOnceCheckpoint implements Checkpoint {
     } finally {
       this.revokedDuringCommit = undefined;
     }
+    if (pressure) throw pressure;
+  }
+
+  /** Step 2: the participants; a failure other than backpressure is final. */
+  private async flushSinks(partitions: readonly TopicPartition[] | undefined): Promise<SinkBackpressureError | undefined> {
+    const participants = this.o.participants ?? [];
+    if (participants.length === 0) return undefined;
+    try {
+      return await flushParticipants(participants, partitions);
+    } catch (e) {
+      this.sinkFailure = e as Error;
+      throw e;
+    }
   }
 
   revoke(partitions: readonly TopicPartition[]): void {
     for (const { topic, partition } of partitions) {
       const key = `${topic}:${partition}`;
       this.offsets.delete(key);
+      this.durable.delete(key);
       this.revision.set(key, (this.revision.get(key) ?? 0) + 1);
       this.revokedDuringCommit?.add(key);
     }
+    for (const p of this.o.participants ?? []) p.discard(partitions);
+  }
+
+  rewind(partitions: readonly TopicPartition[]): CommitOffset[] {
+    const positions: CommitOffset[] = [];
+    for (const { topic, partition } of partitions) {
+      const key = `${topic}:${partition}`;
+      const offset = this.durable.get(key);
+      // an offset whose rows are all written (a delivered stateful batch) is still committed
+      if (this.offsets.get(key)?.offset !== offset) this.offsets.delete(key);
+      this.revision.set(key, (this.revision.get(key) ?? 0) + 1);
+      if (offset !== undefined) positions.push({ topic, partition, offset });
+    }
+    for (const p of this.o.participants ?? []) p.discard(partitions);
+    return positions;
   }
 
   /** Waits for the stateless results on their way; throws if one could not be delivered. */
@@ -138,12 +184,19 @@ export class AtLeastOnceCheckpoint implements Checkpoint {
   private async deliver(result: BatchResult, source: TopicPartition | undefined): Promise<void> {
     try {
       await this.o.producer.send(result.produced);
-      if (source) for (const p of this.o.participants ?? []) await p.flush([source]);
+    } catch (e) {
+      if (!this.ignored(e as Error, source)) throw this.producingFailed(e as Error, source);
+    }
+    const pressure = await this.flushSinks(source ? [source] : undefined);
+    // not delivered: the caller rewinds the partitions, which drops the batch's state changes
+    if (pressure) throw pressure;
+    const key = source ? `${source.topic}:${source.partition}` : '';
+    if (source && result.lastProcessedOffset >= 0 && (this.o.participants?.length ?? 0) > 0) this.durable.set(key, result.lastProcessedOffset + 1);
+    try {
       await this.o.producer.send(result.changelog);
     } catch (e) {
       if (!this.ignored(e as Error, source)) throw this.producingFailed(e as Error, source);
     }
-    const key = source ? `${source.topic}:${source.partition}` : '';
     this.delivered(result, source, key, this.revision.get(key) ?? 0);
   }
 

@@ -1,21 +1,25 @@
+import type { CommitOffset } from '../kafka/group-consumer.ts';
 import type { TopicPartition } from '../topics/message-context.ts';
 import type { BatchResult } from './processor.ts';
 
 /**
  * Something outside Kafka that buffers what the pipeline wrote (a sink) and must make it durable
- * at every checkpoint, before the consumer offsets are committed.
+ * at every checkpoint, before the consumer offsets are committed. Every `Sink` is one.
  *
  * @example
  * ```ts
- * const csv: CheckpointParticipant = { flush: async (partitions) => { await file.sync(); } };
+ * const csv: CheckpointParticipant = { flush: async () => { await file.sync(); }, discard: () => buffer.clear() };
  * ```
  */
 export interface CheckpointParticipant {
   /**
-   * Makes durable everything written for rows of these input partitions; a rejection fails the
-   * checkpoint (nothing of it is committed).
+   * Makes durable everything buffered for rows of these input partitions (of every partition when
+   * omitted). A rejection fails the checkpoint (nothing of it is committed), except a
+   * `SinkBackpressureError`: its partitions are paused, rewound and resumed later.
    */
-  flush(partitions: readonly TopicPartition[]): Promise<void>;
+  flush(partitions?: readonly TopicPartition[]): Promise<void>;
+  /** Drops what is buffered for these partitions: their rows will be read (and added) again. */
+  discard(partitions: readonly TopicPartition[]): void;
 }
 
 /**
@@ -42,7 +46,9 @@ export interface Checkpoint {
    * {@link commit} up to step 3 for this result before resolving: state stores accept the next
    * batch of a partition only once the previous one's state is committed). Rejects when the
    * records could not be delivered and the app's `onProducerError` did not choose to go on; the
-   * run loop then stops without committing the batch.
+   * run loop then stops without committing the batch. Rejects with a
+   * `SinkBackpressureError` when a participant flushed with the result asked to pause: the result
+   * is then not delivered, and the run loop pauses and {@link rewind}s its partitions.
    */
   add(result: BatchResult, source?: TopicPartition): Promise<void>;
   /**
@@ -58,6 +64,12 @@ export interface Checkpoint {
    * 4. the consumer offsets (`lastProcessedOffset + 1` per partition) are committed for the
    *    group's current generation.
    *
+   * A participant that asks for backpressure in step 2 (a `SinkBackpressureError`) does not fail
+   * the checkpoint: the other partitions are committed, then `commit` rejects with a
+   * SinkBackpressureError naming the partitions not written; the caller pauses them and calls
+   * {@link rewind}. Any other failure of a participant (a `SinkError`) is final: this and every
+   * later `commit` and `add` reject with it (the app stops; a restart writes the rows again).
+   *
    * A failure in any step leaves the offsets uncommitted (they are kept for the next commit while
    * the partitions stay assigned), so a restart reprocesses from the last commit: at-least-once.
    * The transactional variant produces steps 1, 3 and 4 inside one Kafka transaction (offsets with
@@ -67,6 +79,18 @@ export interface Checkpoint {
   commit(): Promise<void>;
   /** Whether something was added since the last successful {@link commit}. */
   readonly pending: boolean;
-  /** Forgets the offsets of partitions this member no longer owns: they are never committed by it. */
+  /**
+   * Forgets the offsets of partitions this member no longer owns: they are never committed by it,
+   * and the participants drop what they buffered for them.
+   */
   revoke(partitions: readonly TopicPartition[]): void;
+  /**
+   * After backpressure: forgets what was added for `partitions` and not yet written by the
+   * participants (offsets not committed, rows the participants buffered), and returns, per
+   * partition where it knows it, the offset from which reading again writes every row once — the
+   * offset after the last row the participants made durable. For a partition not in the answer
+   * nothing was written since it was assigned: read again from the first offset processed since.
+   * The caller must also drop the uncommitted state of the partitions (revoke and assign them).
+   */
+  rewind(partitions: readonly TopicPartition[]): CommitOffset[];
 }

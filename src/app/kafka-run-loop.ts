@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { FetchedBatch, GroupConsumer } from '../kafka/group-consumer.ts';
 import type { TopicPartition } from '../topics/message-context.ts';
+import { SinkBackpressureError } from '../sinks/base/sink-backpressure-error.ts';
+import { SinkError } from '../sinks/base/sink-error.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import type { Processor } from './processor.ts';
 
@@ -31,6 +33,13 @@ export interface KafkaRunLoopOptions {
  * processor's hooks before the next batch. A bad message stops the loop after committing what
  * came before it. Once a second, between batches, the processor's tick runs (idle window closing).
  *
+ * Backpressure: when the checkpoint reports that a sink asked to pause (a SinkBackpressureError),
+ * the loop pauses those partitions on the consumer, has the checkpoint {@link Checkpoint.rewind}
+ * them (their unwritten rows and offsets are dropped), drops their uncommitted state (revoke and
+ * assign through the processor's hooks), seeks them back to the first offset not written and
+ * resumes them after `retryAfterMs`. Batches of a paused partition that were fetched before the
+ * pause are dropped. A sink that failed (a SinkError) stops the loop without committing.
+ *
  * @example
  * ```ts
  * const loop = new KafkaRunLoop({ consumer, checkpoint, processor, logger, commitInterval: 5000 });
@@ -51,6 +60,10 @@ export class KafkaRunLoop {
   private ticker: NodeJS.Timeout | undefined;
   private assignment: Promise<void> = Promise.resolve();
   private fatal: Error | undefined;
+  /** Per partition: the first offset processed since it was assigned (where a rewind with nothing written reads from). */
+  private readonly readFrom = new Map<string, number>();
+  /** Partitions paused for backpressure → the offset they read again from (undefined: where the consumer is). */
+  private readonly paused = new Map<string, { tp: TopicPartition; offset: number | undefined; timer: NodeJS.Timeout }>();
   private finish!: (error?: Error) => void;
 
   constructor(private readonly o: KafkaRunLoopOptions) {}
@@ -101,10 +114,13 @@ export class KafkaRunLoop {
       clearInterval(this.commitTimer);
       clearInterval(this.ticker);
       await this.current;
+      for (const { timer } of this.paused.values()) clearTimeout(timer);
       try {
         await this.o.checkpoint.commit();
       } catch (e) {
-        this.o.logger.warn({ err: e }, 'could not commit offsets on stop; the next run may reprocess some messages');
+        if (e instanceof SinkError) this.fatal ??= e;
+        else if (e instanceof SinkBackpressureError) this.o.logger.info({ partitions: e.partitions }, 'a sink asked to pause on stop; the next run writes the rows of these partitions');
+        else this.o.logger.warn({ err: e }, 'could not commit offsets on stop; the next run may reprocess some messages');
       }
       await this.o.consumer.stop().catch((e) => this.o.logger.warn({ err: e }, 'consumer stop failed'));
       this.finish(this.fatal);
@@ -126,7 +142,7 @@ export class KafkaRunLoop {
       this.failWith(result.error);
       return;
     }
-    await this.o.checkpoint.add(result).catch((e: Error) => this.failWith(e));
+    await this.o.checkpoint.add(result).catch((e: Error) => this.checkpointFailed(e));
   }
 
   private async onBatch(batch: FetchedBatch): Promise<void> {
@@ -134,6 +150,14 @@ export class KafkaRunLoop {
     await this.assignment;
     if (this.stopping) return;
     const source = { topic: batch.topic, partition: batch.partition };
+    const key = `${batch.topic}:${batch.partition}`;
+    const paused = this.paused.get(key);
+    if (paused) {
+      // fetched before the pause: dropped, and read again from the rewind offset after the resume
+      if (paused.offset !== undefined) this.o.consumer.seek(source, paused.offset);
+      return;
+    }
+    if (!this.readFrom.has(key)) this.readFrom.set(key, batch.messages[0].offset);
     let result;
     try {
       result = this.o.processor.process({ topic: batch.topic, partition: batch.partition, messages: batch.messages });
@@ -144,7 +168,7 @@ export class KafkaRunLoop {
     try {
       await this.o.checkpoint.add(result, source);
     } catch (e) {
-      this.failWith(e as Error);
+      await this.checkpointFailed(e as Error);
       return;
     }
     if (result.error) {
@@ -157,7 +181,56 @@ export class KafkaRunLoop {
 
   private async commit(): Promise<void> {
     this.lastCommit = Date.now();
-    await this.o.checkpoint.commit().catch((e) => this.o.logger.warn({ err: e }, 'offset commit failed; will retry'));
+    try {
+      await this.o.checkpoint.commit();
+    } catch (e) {
+      if (e instanceof SinkError || e instanceof SinkBackpressureError) await this.checkpointFailed(e);
+      else this.o.logger.warn({ err: e }, 'offset commit failed; will retry');
+    }
+  }
+
+  /** A checkpoint step failed: backpressure pauses and rewinds, anything else stops the loop. */
+  private async checkpointFailed(error: Error): Promise<void> {
+    if (!(error instanceof SinkBackpressureError) || this.stopping) {
+      if (!(error instanceof SinkBackpressureError)) this.failWith(error);
+      return;
+    }
+    try {
+      await this.backpressure(error);
+    } catch (e) {
+      this.failWith(e as Error);
+    }
+  }
+
+  /** Pauses the partitions a sink could not take, rewinds them and resumes them after `retryAfterMs`. */
+  private async backpressure(error: SinkBackpressureError): Promise<void> {
+    const partitions = error.partitions.filter((p) => this.assigned.has(`${p.topic}:${p.partition}`) && !this.paused.has(`${p.topic}:${p.partition}`));
+    if (partitions.length === 0) return;
+    this.o.consumer.pause(partitions);
+    const written = this.o.checkpoint.rewind(partitions);
+    // drop the state changes of the rows not written: the partitions' stores reopen at their last commit
+    await this.o.processor.revoke(partitions);
+    await this.o.processor.assign(partitions);
+    const from: Record<string, number | undefined> = {};
+    for (const tp of partitions) {
+      const key = `${tp.topic}:${tp.partition}`;
+      const offset = written.find((w) => w.topic === tp.topic && w.partition === tp.partition)?.offset ?? this.readFrom.get(key);
+      if (offset !== undefined) this.o.consumer.seek(tp, offset);
+      from[key] = offset;
+      const timer = setTimeout(() => void this.enqueue(async () => this.resumePaused(key)), error.retryAfterMs);
+      this.paused.set(key, { tp, offset, timer });
+    }
+    this.o.logger.warn({ sink: error.sink, retryAfterMs: error.retryAfterMs, readAgainFrom: from }, 'a sink asked to pause: partitions paused and rewound');
+  }
+
+  private resumePaused(key: string): void {
+    const paused = this.paused.get(key);
+    if (!paused || this.stopping) return;
+    this.paused.delete(key);
+    if (!this.assigned.has(key)) return;
+    if (paused.offset !== undefined) this.o.consumer.seek(paused.tp, paused.offset);
+    this.o.consumer.resume([paused.tp]);
+    this.o.logger.info({ topic: paused.tp.topic, partition: paused.tp.partition, offset: paused.offset }, 'resumed a partition paused for a sink');
   }
 
   private onAssignment(partitions: readonly TopicPartition[]): void {
@@ -175,6 +248,13 @@ export class KafkaRunLoop {
       removed.push({ topic: key.slice(0, i), partition: Number(key.slice(i + 1)) });
     }
     this.o.checkpoint.revoke(removed);
+    for (const tp of [...removed, ...added]) this.readFrom.delete(`${tp.topic}:${tp.partition}`);
+    // a rebalance resets positions to the committed offsets: paused partitions kept start from there
+    for (const [key, { tp, timer }] of this.paused) {
+      clearTimeout(timer);
+      this.paused.delete(key);
+      if (now.has(key)) this.o.consumer.resume([tp]);
+    }
     this.assigned.clear();
     for (const key of now) this.assigned.add(key);
     this.o.logger.info({ assigned: [...now] }, 'partitions assigned');

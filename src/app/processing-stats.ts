@@ -1,3 +1,5 @@
+import type { SinkStats } from '../sinks/base/sink-stats.ts';
+
 /**
  * Counters an Application (and its Processor) keep while running; read them from `app.stats`.
  *
@@ -24,6 +26,8 @@ export interface ProcessingStats {
   lateRecords: number;
   /** Changelog records applied to rebuild state stores on assignment (after a restart, a lost store or a takeover). */
   restoredRecords: number;
+  /** Per sink (by name): rows, bytes and batches written, failed attempts, backpressure pauses. */
+  sinks: Record<string, SinkStats>;
 }
 
 /**
@@ -35,5 +39,5 @@ export interface ProcessingStats {
  * ```
  */
 export function emptyStats(): ProcessingStats {
-  return { processed: 0, produced: 0, skippedDeserializationErrors: 0, skippedProcessingErrors: 0, deadLettered: 0, ignoredProducerErrors: 0, lateRecords: 0, restoredRecords: 0 };
+  return { processed: 0, produced: 0, skippedDeserializationErrors: 0, skippedProcessingErrors: 0, deadLettered: 0, ignoredProducerErrors: 0, lateRecords: 0, restoredRecords: 0, sinks: {} };
 }

@@ -12,6 +12,8 @@ import { TombstoneError } from '../topics/tombstone-error.ts';
 import type { StateAccess } from '../state/state-access.ts';
 import type { WallClock } from '../windows/wall-clock.ts';
 import type { Topic } from '../topics/topic.ts';
+import { isSinkOperator } from '../dataframe/operators/sink.ts';
+import type { Sink } from '../sinks/base/sink.ts';
 import { deadLetterRecord, type DeadLetterTarget } from './dead-letter.ts';
 import type { ProcessingHooks } from './processing-hooks.ts';
 import { emptyStats, type ProcessingStats } from './processing-stats.ts';
@@ -122,6 +124,10 @@ export class Processor {
   private readonly tombstoneTopics = new Set<string>();
   private readonly log: Logger;
   private produced: OutgoingRecord[] = [];
+  /** Rows for sinks of the batch being processed (parallel arrays: no object per row). */
+  private sunkTo: Sink<any>[] = [];
+  private sunkRows: Row[] = [];
+  private readonly sinkSet = new Set<Sink<any>>();
   private failure: ProcessingError | undefined;
   private skipRow = false;
   private readonly tickers: Array<() => void> = [];
@@ -139,8 +145,9 @@ export class Processor {
         for (const leaf of root.leaves()) leaves.add(leaf);
       }
     }
+    for (const leaf of leaves) for (const node of leaf.ancestry()) if (isSinkOperator(node.operator)) this.sinkSet.add(node.operator.sink);
     for (const t of refusesTombstones) this.tombstoneTopics.delete(t);
-    this.pipeline = compilePipeline([...leaves], { produce: (t, row, key) => this.produce(t, row, key), fail: (e, row, op) => this.fail(e, row, op), state: options.state, clock: options.clock, stats: this.stats, onTick: (fn) => this.tickers.push(fn) }, () => {});
+    this.pipeline = compilePipeline([...leaves], { produce: (t, row, key) => this.produce(t, row, key), sink: (sink, row) => this.sink(sink, row), fail: (e, row, op) => this.fail(e, row, op), state: options.state, clock: options.clock, stats: this.stats, onTick: (fn) => this.tickers.push(fn) }, () => {});
   }
 
   /**
@@ -149,6 +156,11 @@ export class Processor {
    */
   get stateful(): boolean {
     return this.options.state !== undefined;
+  }
+
+  /** The sinks the frames end in (`sdf.sink(...)`), each once: open, flush and close these. */
+  get sinks(): readonly Sink<any>[] {
+    return [...this.sinkSet];
   }
 
   /** Names of the topics the frames read (subscribe to these). */
@@ -257,6 +269,7 @@ export class Processor {
         offset: msg.offset,
       };
       const mark = this.produced.length;
+      const sinkMark = this.sunkRows.length;
       const savepoint = state ? state.savepoint(topicName, partition) : 0;
       this.failure = undefined;
       this.skipRow = false;
@@ -270,6 +283,7 @@ export class Processor {
       if (this.failure || this.skipRow) {
         // a failed or skipped row leaves no trace: neither outputs nor state changes
         this.produced.length = mark;
+        this.sunkTo.length = this.sunkRows.length = sinkMark;
         state?.rollback(topicName, partition, savepoint);
       }
       if (this.failure && deadLetters) {
@@ -283,6 +297,7 @@ export class Processor {
     const result: BatchResult = { produced: this.produced, changelog: [], lastProcessedOffset, ...(error ? { error } : {}) };
     this.stats.produced += result.produced.length - (this.stats.deadLettered - deadLetteredBefore);
     this.produced = [];
+    this.handToSinks();
     for (const h of this.hooks) h.afterBatch?.(batch, result);
     return result;
   }
@@ -310,6 +325,7 @@ export class Processor {
     const result: BatchResult = { produced: this.produced, changelog: [], lastProcessedOffset: -1, ...(error ? { error } : {}) };
     this.stats.produced += result.produced.length;
     this.produced = [];
+    this.handToSinks();
     for (const h of this.hooks) h.afterTick?.(result);
     return result;
   }
@@ -350,6 +366,19 @@ export class Processor {
       headers: row.ctx.headers,
       timestamp: row.ctx.timestamp,
     });
+  }
+
+  private sink(sink: Sink<any>, row: Row): void {
+    this.sunkTo.push(sink);
+    this.sunkRows.push(row);
+  }
+
+  /** Gives the rows of the messages that succeeded to their sinks (they buffer them until the checkpoint). */
+  private handToSinks(): void {
+    const to = this.sunkTo;
+    const rows = this.sunkRows;
+    for (let i = 0; i < rows.length; i++) to[i].add(rows[i]);
+    to.length = rows.length = 0;
   }
 
   private fail(error: unknown, row: Row, operator: string): void {

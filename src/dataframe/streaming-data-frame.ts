@@ -11,6 +11,8 @@ import { printOperator, type PrintOptions } from './operators/print.ts';
 import { selectOperator } from './operators/select.ts';
 import { setHeadersOperator } from './operators/set-headers.ts';
 import { setTimestampOperator } from './operators/set-timestamp.ts';
+import { sinkOperator } from './operators/sink.ts';
+import type { Sink } from '../sinks/base/sink.ts';
 import { toTopicOperator } from './operators/to-topic.ts';
 import { updateOperator } from './operators/update.ts';
 import { runFrameTest, type TestMeta, type TestOutput } from './run-frame-test.ts';
@@ -199,6 +201,20 @@ export class StreamingDataFrame<T, K = string> {
    */
   toTopic<K2 = K>(topic: Topic<T, K2> | Topic<unknown, K2>, options: { key?: FrameCallback<T, K, K2> } = {}): StreamingDataFrame<T, K> {
     return this.pipe(toTopicOperator(topic, options.key));
+  }
+
+  /**
+   * Ends the frame in `sink` (a file, a database table, ...): each value is buffered and written
+   * at the next checkpoint, before the offsets are committed (at-least-once; see `Sink`). Terminal:
+   * nothing follows a sink. A frame may branch into several sinks and topics.
+   *
+   * @example
+   * ```ts
+   * sdf.filter((o) => o.amount > 0).sink(new CsvSink({ name: 'orders-csv', dir: 'output_data' }));
+   * ```
+   */
+  sink(sink: Sink<T>): void {
+    this.pipe(sinkOperator(sink));
   }
 
   /**
