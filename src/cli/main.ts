@@ -10,6 +10,7 @@ import { topicsCommand } from './topics-command.ts';
 import { consumeCommand } from './consume-command.ts';
 import { produceCommand } from './produce-command.ts';
 import { stackCommand } from './stack-command.ts';
+import { consumerGroupsCommand } from './consumer-groups-command.ts';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const verbose = process.argv.includes('--verbose');
@@ -60,6 +61,7 @@ const cli = yargs(hideBin(process.argv))
   .command(consumeCommand)
   .command(produceCommand)
   .command(stackCommand)
+  .command(consumerGroupsCommand)
   .option('verbose', { type: 'boolean', default: false, describe: 'Show stack traces of errors' })
   .demandCommand(1, 'Name a command, e.g. `sluice demo` (see the list above)')
   .recommendCommands()

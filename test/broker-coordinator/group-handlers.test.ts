@@ -156,4 +156,20 @@ describe('group API handlers', () => {
       ],
     });
   });
+  it('ListGroups v4/v5 carry state and type and filter by them; DescribeGroups v5 carries group instance ids', async () => {
+    const { ctx, coordinator } = context();
+    coordinator.commitOffsets({ groupId: 'idle', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 'known', partition: 0, offset: 1, leaderEpoch: -1, metadata: null }] });
+    const first = (await joinGroupHandler.handle({ ...joinRequest(), groupInstanceId: 'pod-1' }, ctx(11, 5)))!;
+    const joined = (await joinGroupHandler.handle({ ...joinRequest(first.memberId), groupInstanceId: 'pod-1' }, ctx(11, 5)))!;
+    expect(joined.errorCode).toBe(0);
+    await syncGroupHandler.handle({ groupId: 'g', generationId: joined.generationId, memberId: joined.memberId, assignments: [{ memberId: joined.memberId, assignment: Buffer.from('asg') }] }, ctx(14, 3));
+    const list = async (req: { statesFilter: string[]; typesFilter?: string[] }, version: number) => (await listGroupsHandler.handle(req, ctx(16, version)))!.groups;
+    const all = { groups: await list({ statesFilter: [], typesFilter: [] }, 5) };
+    expect(all.groups.map((g) => [g.groupId, g.groupState, g.groupType]).sort()).toEqual([['g', 'Stable', 'classic'], ['idle', 'Empty', 'classic']]);
+    expect((await list({ statesFilter: ['empty'] }, 4)).map((g) => g.groupId)).toEqual(['idle']);
+    expect(await list({ statesFilter: [], typesFilter: ['Consumer'] }, 5)).toEqual([]);
+    expect(await list({ statesFilter: [], typesFilter: ['Classic'] }, 5)).toHaveLength(2);
+    const described = (await describeGroupsHandler.handle({ groups: ['g'], includeAuthorizedOperations: true }, ctx(15, 5)))!;
+    expect(described.groups[0]!.members.map((m) => m.groupInstanceId)).toEqual(['pod-1']);
+  });
 });

@@ -1,3 +1,4 @@
+import { encodeRecordBatch } from '../../src/protocol/record-batch.ts';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crc32c } from '@node-rs/crc32';
@@ -241,6 +242,16 @@ describe('FilePartitionLog', () => {
     expect(log.offsetForTimestamp(13_901)).toBeNull();
     log.deleteRecordsBefore(43);
     expect(log.offsetForTimestamp(0)).toEqual({ offset: 43, timestamp: 12_100 });
+  });
+
+  it('finds the first record (not just the batch) whose timestamp reaches a timestamp, as Kafka does', () => {
+    const { log } = openLog(tempDir());
+    log.append(encodeRecordBatch({ records: [100, 300, 200, 400].map((timestamp, i) => ({ key: null, value: `r${i}`, timestamp })) }));
+    expect(log.offsetForTimestamp(150)).toEqual({ offset: 1, timestamp: 300 });
+    expect(log.offsetForTimestamp(350)).toEqual({ offset: 3, timestamp: 400 });
+    log.deleteRecordsBefore(2);
+    expect(log.offsetForTimestamp(150)).toEqual({ offset: 2, timestamp: 200 });
+    expect(log.offsetForTimestamp(401)).toBeNull();
   });
 
   it('stamps LogAppendTime on batches and keeps their CRC valid', () => {

@@ -3,7 +3,8 @@ import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../../protoc
 import { asBuffer } from '../coordinator/as-buffer.ts';
 
 /**
- * DescribeGroups (key 15), v0–2: state ("Empty", "PreparingRebalance", "CompletingRebalance",
+ * DescribeGroups (key 15), v0–5 (v3 asks for authorized operations, answered as "not
+ * provided" since the broker has no ACLs; v4 adds members' group instance ids): state ("Empty", "PreparingRebalance", "CompletingRebalance",
  * "Stable", "Dead"), protocol type, chosen protocol and members; member metadata and assignment
  * are filled while the group is Stable. An unknown group is described as Dead.
  *
@@ -15,8 +16,8 @@ import { asBuffer } from '../coordinator/as-buffer.ts';
 export const describeGroupsHandler: ApiHandler<DescribeGroupsRequest, DescribeGroupsResponse> = {
   apiKey: 15,
   name: 'DescribeGroups',
-  implemented: { min: 0, max: 2 },
-  advertised: { min: 0, max: 2 },
+  implemented: { min: 0, max: 5 },
+  advertised: { min: 0, max: 5 },
   handle(req: DescribeGroupsRequest, ctx: RequestContext): DescribeGroupsResponse {
     return {
       throttleTimeMs: 0,

@@ -8,7 +8,8 @@ const READ_COMMITTED = 1;
 
 /**
  * ListOffsets (key 2), v0–3: -1 gives the log end offset, -2 the log start offset, any other
- * timestamp the first offset whose batch has a timestamp at or after it (offset -1 when none).
+ * timestamp the first record whose timestamp is at or after it (offset -1 when none; within a
+ * compressed batch its first offset).
  * With `isolation_level` 1 (read_committed, v2+) the last stable offset stands in for the log end:
  * -1 answers it, and a timestamp lookup finds only offsets before it.
  *

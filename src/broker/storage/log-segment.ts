@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../../logger.ts';
 import { CorruptRecordError } from '../../protocol/protocol-error.ts';
+import { decodeRecordBatch } from '../../protocol/record-batch.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { BATCH, batchIsValid, readBatchHeader, readInt64, stampLogAppendTime, writeInt64, type BatchHeader } from './batch-header.ts';
 import type { FdCache } from './fd-cache.ts';
@@ -194,10 +195,13 @@ export class LogSegment {
       if (this.index.timestamp(i) < timestamp) continue;
       const end = i + 1 < this.index.length ? this.index.position(i + 1) : this.bytes;
       let found: { offset: number; timestamp: number } | null = null;
-      this.walk(this.index.position(i), end, (_p, base, _s, delta, maxTs) => {
+      const fd = this.fd();
+      this.walk(this.index.position(i), end, (pos, base, size, delta, maxTs) => {
         if (maxTs < timestamp || base + delta < minOffset) return true;
-        found = { offset: Math.max(base, minOffset), timestamp: maxTs };
-        return false;
+        const bytes = Buffer.allocUnsafe(size);
+        readFully(fd, bytes, size, pos);
+        found = firstRecordAtOrAfter(bytes, timestamp, minOffset);
+        return found === null;
       });
       if (found) return found;
     }
@@ -367,4 +371,21 @@ export class LogSegment {
       if (fd !== this.writeFd) fs.closeSync(fd);
     }
   }
+}
+
+/** Bit 3 of a batch's attributes: the broker set the timestamps (LogAppendTime) to the batch's max timestamp. */
+const LOG_APPEND_TIME = 0x08;
+
+/**
+ * The first record of a batch at or after `minOffset` whose timestamp is at or after `timestamp`
+ * (what ListOffsets by time answers, as Kafka finds it); a compressed batch, whose records are not
+ * decoded here, or a LogAppendTime batch answers its first offset with the batch's max timestamp.
+ */
+function firstRecordAtOrAfter(bytes: Buffer, timestamp: number, minOffset: number): { offset: number; timestamp: number } | null {
+  const batch = decodeRecordBatch(bytes);
+  if (batch.compressedRecords !== null || (batch.attributes & LOG_APPEND_TIME) !== 0) {
+    return { offset: Math.max(batch.baseOffset, minOffset), timestamp: batch.maxTimestamp };
+  }
+  const record = batch.records.find((r) => r.offset >= minOffset && r.timestamp >= timestamp);
+  return record === undefined ? null : { offset: record.offset, timestamp: record.timestamp };
 }
