@@ -6,14 +6,22 @@
 #                                                       wait until it answers metadata requests; prints the address
 #   scripts/kafka/kafka.sh stop  [--dir D]              SIGTERM the broker started in D, SIGKILL after 30 s
 #   scripts/kafka/kafka.sh status [--dir D]             exit 0 and print the address if the broker in D is running
-#   scripts/kafka/kafka.sh tool CLASS [ARGS...]         run a Kafka Java tool with the same class path, e.g.
-#       tool org.apache.kafka.tools.TopicCommand --bootstrap-server 127.0.0.1:P --list
-#       tool org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server 127.0.0.1:P --topic t --from-beginning
-#       tool kafka.tools.ConsoleProducer --bootstrap-server 127.0.0.1:P --topic t
-#   scripts/kafka/kafka.sh topics|console-consumer|console-producer ARGS...   shorthands for the three tools above
+#   scripts/kafka/kafka.sh KAFKA-SCRIPT [ARGS...]       run one of Kafka's bin/ tools by its script name, as written:
+#       kafka-topics --bootstrap-server 127.0.0.1:P --describe --topic t
+#       kafka-consumer-groups.sh --bootstrap-server 127.0.0.1:P --describe --group g
+#       kafka-console-consumer --bootstrap-server 127.0.0.1:P --topic t --from-beginning
+#     (kafka-topics, kafka-consumer-groups, kafka-console-consumer, kafka-console-producer, kafka-configs,
+#      kafka-get-offsets, kafka-delete-records, kafka-transactions, kafka-acls, kafka-broker-api-versions,
+#      kafka-log-dirs, kafka-leader-election, kafka-features, kafka-metadata-quorum, kafka-dump-log,
+#      kafka-producer-perf-test, kafka-consumer-perf-test, kafka-e2e-latency, kafka-verifiable-producer,
+#      kafka-verifiable-consumer, kafka-streams-application-reset, kafka-storage; `.sh` optional;
+#      `scripts/kafka/kafka.sh tools` lists them with their classes)
+#   scripts/kafka/kafka.sh tool CLASS [ARGS...]         run a Kafka Java tool by class name with the same class path
+#   scripts/kafka/kafka.sh topics|console-consumer|console-producer ARGS...   shorthands kept from before
 #
-# Defaults: --port 19092, --dir scripts/kafka/.work. Needs java (17+) and, for install, mvn.
-# Measured on the 2-core dev/CI machine: install ~6 s from an empty Maven cache (105 jars, 56 MB),
+# The jars are installed on first use (Maven prints each one as it comes). Defaults: --port 19092,
+# --dir scripts/kafka/.work. Needs java (17+) and, for the install, mvn.
+# Measured on the 2-core dev/CI machine: install ~6 s from a warm Maven cache (105 jars, 56 MB),
 # start ~4-6 s until a metadata request succeeds, stop ~2 s.
 set -euo pipefail
 
@@ -31,8 +39,18 @@ free_port() {
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+have_lib() {
+  compgen -G "$LIB/kafka_2.13-*.jar" >/dev/null && compgen -G "$LIB/kafka-tools-*.jar" >/dev/null
+}
+
+# The jars, installed on first use (one installer at a time: concurrent callers wait for it).
 need_lib() {
-  compgen -G "$LIB/kafka_2.13-*.jar" >/dev/null || die "Kafka jars missing in $LIB — run: scripts/kafka/kafka.sh install"
+  have_lib && return 0
+  mkdir -p "$HERE/target"
+  exec 9>"$HERE/target/.install.lock"
+  if command -v flock >/dev/null; then flock 9; fi
+  have_lib || cmd_install
+  exec 9>&-
 }
 
 java_tool() {
@@ -41,15 +59,77 @@ java_tool() {
 }
 
 cmd_install() {
-  command -v mvn >/dev/null || die "mvn not found — install Maven (apt-get install -y maven)"
-  if compgen -G "$LIB/kafka_2.13-*.jar" >/dev/null && compgen -G "$LIB/kafka-tools-*.jar" >/dev/null \
-     && [[ "$LIB" -nt "$HERE/pom.xml" ]]; then
-    echo "kafka.sh: jars already in $LIB"
+  command -v mvn >/dev/null || die "mvn not found — install Maven (apt-get install -y maven), then run: scripts/kafka/kafka.sh install"
+  if have_lib && [[ "$LIB" -nt "$HERE/pom.xml" ]]; then
+    echo "kafka.sh: jars already in $LIB" >&2
     return 0
   fi
-  (cd "$HERE" && mvn -q -B dependency:copy-dependencies)
+  echo "kafka.sh: installing the Apache Kafka jars from Maven Central into $LIB (about 105 jars, 56 MB; seconds when Maven has them cached)" >&2
+  mkdir -p "$HERE/target"
+  local log="$HERE/target/install.log" ok=1 watcher
+  count_jars &
+  watcher=$!
+  (cd "$HERE" && mvn -B dependency:copy-dependencies </dev/null 2>&1) | tee "$log" | install_progress || ok=0
+  kill "$watcher" 2>/dev/null || true
+  wait "$watcher" 2>/dev/null || true
+  if (( ! ok )); then
+    tail -n 30 "$log" >&2
+    die "installing the Kafka jars failed (Maven's output is in $log); check the network or Maven's settings, then run: scripts/kafka/kafka.sh install"
+  fi
   touch "$LIB"
-  echo "kafka.sh: installed $(ls "$LIB" | wc -l) jars into $LIB"
+  echo "kafka.sh: installed $(ls "$LIB" | wc -l) jars into $LIB" >&2
+}
+
+# Progress on stderr (a tool's stdout stays its own): Maven's line for each jar it downloads...
+install_progress() {
+  local line
+  while IFS= read -r line; do
+    case "$line" in
+      *"Downloaded from"*.jar*) echo "kafka.sh: downloaded ${line##*/}" >&2 ;;
+    esac
+  done
+}
+
+# ...and every 2 s how many jars are in place (Maven copies cached ones silently).
+count_jars() {
+  local last=-1 now
+  while sleep 2; do
+    now=$(ls "$LIB" 2>/dev/null | grep -c '[.]jar$' || true)
+    (( now != last )) && echo "kafka.sh: $now jars in $LIB so far" >&2
+    last=$now
+  done
+}
+
+# Kafka's bin/ script names (3.9) and the classes they run.
+KAFKA_SCRIPTS="
+kafka-acls kafka.admin.AclCommand
+kafka-broker-api-versions kafka.admin.BrokerApiVersionsCommand
+kafka-configs kafka.admin.ConfigCommand
+kafka-console-consumer org.apache.kafka.tools.consumer.ConsoleConsumer
+kafka-console-producer kafka.tools.ConsoleProducer
+kafka-consumer-groups org.apache.kafka.tools.consumer.group.ConsumerGroupCommand
+kafka-consumer-perf-test org.apache.kafka.tools.ConsumerPerformance
+kafka-delete-records org.apache.kafka.tools.DeleteRecordsCommand
+kafka-dump-log kafka.tools.DumpLogSegments
+kafka-e2e-latency org.apache.kafka.tools.EndToEndLatency
+kafka-features org.apache.kafka.tools.FeatureCommand
+kafka-get-offsets org.apache.kafka.tools.GetOffsetShell
+kafka-leader-election org.apache.kafka.tools.LeaderElectionCommand
+kafka-log-dirs org.apache.kafka.tools.LogDirsCommand
+kafka-metadata-quorum org.apache.kafka.tools.MetadataQuorumCommand
+kafka-producer-perf-test org.apache.kafka.tools.ProducerPerformance
+kafka-storage kafka.tools.StorageTool
+kafka-streams-application-reset org.apache.kafka.tools.StreamsResetter
+kafka-topics org.apache.kafka.tools.TopicCommand
+kafka-transactions org.apache.kafka.tools.TransactionsCommand
+kafka-verifiable-consumer org.apache.kafka.tools.VerifiableConsumer
+kafka-verifiable-producer org.apache.kafka.tools.VerifiableProducer
+"
+
+# The class of a Kafka script name (with or without .sh), or nothing.
+script_class() {
+  local name="${1%.sh}"
+  awk -v n="$name" '$1 == n { print $2 }' <<<"$KAFKA_SCRIPTS"
 }
 
 parse_common() {
@@ -195,12 +275,17 @@ main() {
     start) cmd_start "$@" ;;
     stop) cmd_stop "$@" ;;
     status) cmd_status "$@" ;;
-    tool) need_lib; [[ $# -gt 0 ]] || die "tool needs a Java class name"; java_tool "$@" ;;
+    tool) [[ $# -gt 0 ]] || die "tool needs a Java class name, e.g. tool org.apache.kafka.tools.TopicCommand --help"; need_lib; java_tool "$@" ;;
+    tools) awk 'NF == 2 { printf "%-34s %s\n", $1, $2 }' <<<"$KAFKA_SCRIPTS" ;;
     topics) need_lib; java_tool org.apache.kafka.tools.TopicCommand "$@" ;;
     console-consumer) need_lib; java_tool org.apache.kafka.tools.consumer.ConsoleConsumer "$@" ;;
     console-producer) need_lib; java_tool kafka.tools.ConsoleProducer "$@" ;;
     ""|-h|--help|help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}" ;;
-    *) die "unknown command '$cmd' (install, start, stop, status, tool, topics, console-consumer, console-producer)" ;;
+    *)
+      local class; class="$(script_class "$cmd")"
+      [[ -n "$class" ]] || die "unknown command '$cmd' — commands: install, start, stop, status, tool CLASS, tools, and Kafka's script names (kafka-topics, kafka-consumer-groups, ...; see: scripts/kafka/kafka.sh tools)"
+      need_lib
+      java_tool "$class" "$@" ;;
   esac
 }
 
