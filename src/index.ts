@@ -81,6 +81,8 @@ export { SluiceProducer, type ProduceMessage, type SluiceProducerOptions } from 
 export { createKafkaClient, type KafkaClientOptions } from './kafka/create-kafka-client.ts';
 export type { KafkaClient, KafkaClientKind, PartitionReadRequest } from './kafka/kafka-client.ts';
 export type { KafkaAdmin, NewTopic, TopicDescription, PartitionOffsets } from './kafka/kafka-admin.ts';
+export { createGroupAdmin } from './kafka/create-group-admin.ts';
+export { compareTopicPartitions, type GroupAdmin, type GroupDescription, type GroupListing, type GroupMemberDescription, type OffsetDeletion, type OffsetSpec } from './kafka/group-admin.ts';
 export type { GroupConsumer, GroupConsumerOptions, ConsumerHandler, FetchedBatch, CommitOffset, GroupMetadata, IsolationLevel } from './kafka/group-consumer.ts';
 export type { RecordProducer, RecordProducerOptions } from './kafka/record-producer.ts';
 export type { TransactionalProducer, TransactionalProducerOptions } from './kafka/transactional-producer.ts';

@@ -1,17 +1,7 @@
+import type { TopicPartition } from '../topics/message-context.ts';
 import type { CommitOffset } from './group-consumer.ts';
 
-/**
- * One partition of a topic.
- *
- * @example
- * ```ts
- * const tp: TopicPartition = { topic: 'orders', partition: 2 };
- * ```
- */
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
+export type { TopicPartition };
 
 /**
  * Orders partitions by topic, then partition number (for `Array.prototype.sort`).
