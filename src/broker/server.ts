@@ -31,7 +31,6 @@ export class BrokerServer {
 
   constructor(private readonly opts: BrokerServerOptions) {
     this.server = createServer((socket) => this.accept(socket));
-    this.server.on('error', (err) => opts.log.error({ err }, 'broker listener error'));
   }
 
   private accept(socket: Socket): void {
@@ -57,6 +56,8 @@ export class BrokerServer {
       this.server.once('error', onError);
       this.server.listen(this.opts.port, this.opts.host, () => {
         this.server.off('error', onError);
+        // A failed listen is the caller's to report (the CLI says the port is in use); log only later errors.
+        this.server.on('error', (err) => this.opts.log.error({ err }, 'broker listener error'));
         const addr = this.server.address();
         if (addr === null || typeof addr === 'string') throw new Error('broker listener has no TCP address');
         resolve({ host: this.opts.host, port: addr.port });

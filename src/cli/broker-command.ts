@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { CliError } from './cli-error.ts';
+import { helpExamples } from './help-examples.ts';
 
 interface BrokerArgs {
   port: number;
@@ -65,8 +66,12 @@ export const brokerCommand: CommandModule<object, BrokerArgs> = {
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on and advertise' })
       .option('data-dir', { type: 'string', default: '.sluice/data', describe: 'Where topics and offsets are stored' })
       .option('partitions', { type: 'number', default: 1, describe: 'Partitions of auto-created topics' })
-      .example('$0 broker', 'Serve Kafka clients on 127.0.0.1:9092, data in .sluice/data')
-      .example('$0 broker --port 19092 --data-dir /tmp/sluice --partitions 3', 'Another port, data dir and partition count') as unknown as Argv<BrokerArgs>,
+      .example(
+        helpExamples([
+          ['$0 broker', 'Serve Kafka clients on 127.0.0.1:9092, data in .sluice/data'],
+          ['$0 broker --port 19092 --data-dir /tmp/sluice --partitions 3', 'Another port, data dir and partition count'],
+        ]),
+      ) as unknown as Argv<BrokerArgs>,
   handler: async (argv) => {
     const broker = await startEmbeddedBroker({ port: argv.port, host: argv.host, dataDir: argv['data-dir'], partitions: argv.partitions });
     console.log(`sluice broker listening on ${broker.address} (data in ${argv['data-dir']}); Ctrl-C to stop`);

@@ -8,6 +8,7 @@ import { FORMATTER_PROPERTIES, kafkaMessageFormatter } from './consume/kafka-mes
 import { kcatFormatter } from './consume/kcat-formatter.ts';
 import type { RecordFormatter } from './consume/printable-record.ts';
 import { topicArgument } from './topic-argument.ts';
+import { helpExamples } from './help-examples.ts';
 
 interface ConsumeArgs {
   topic?: string;
@@ -93,10 +94,14 @@ export const consumeCommand: CommandModule<object, ConsumeArgs> = {
         alias: 'f',
         describe: 'kcat format string: %t topic %p partition %o offset %T timestamp %k key %K key length %s value %S value length %h headers, \\n \\t',
       })
-      .example('$0 consume words --from-beginning', 'Every record of words, then wait')
-      .example('$0 consume word-counts --from-beginning --key --max-messages 20', 'The first 20 records, keys first')
-      .example('$0 consume --bootstrap-server localhost:9092 --topic words --property print.offset=true', 'Kafka console-consumer flags')
-      .example("$0 consume words --partition 1 --offset 100 -f '%p@%o %k=%s\\n'", 'Partition 1 from offset 100, kcat format') as unknown as Argv<ConsumeArgs>,
+      .example(
+        helpExamples([
+          ['$0 consume words --from-beginning', 'Every record of words, then wait'],
+          ['$0 consume word-counts --from-beginning --key --max-messages 20', 'The first 20 records, keys first'],
+          ['$0 consume --bootstrap-server localhost:9092 --topic words --property print.offset=true', 'Kafka console-consumer flags'],
+          ["$0 consume words --partition 1 --offset 100 -f '%p@%o %k=%s\\n'", 'Partition 1 from offset 100, kcat format'],
+        ]),
+      ) as unknown as Argv<ConsumeArgs>,
   handler: async (argv) => {
     const topic = topicArgument(argv.topic, 'consume');
     const offset = startOffset(argv);

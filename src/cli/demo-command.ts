@@ -8,6 +8,7 @@ import { ensureBroker } from './ensure-broker.ts';
 import { cliKafka } from './kafka-client.ts';
 import { groupLag, topicEnd, waitForPipeline, type PipelineStage, type StageStats } from './pipeline-progress.ts';
 import { rebalanceDemoCommand } from './rebalance-demo-command.ts';
+import { helpExamples } from './help-examples.ts';
 
 interface DemoArgs {
   broker?: string;
@@ -195,10 +196,14 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
       .option('data-dir', { type: 'string', default: '.sluice/data', describe: 'Data dir of the embedded broker, if one is started' })
       .option('state-dir', { type: 'string', describe: "Where word-counter keeps its durable counts (default: the app's ./state)" })
       .command(rebalanceDemoCommand)
-      .example('$0 demo', 'Produce, split and count the sample jokes; print the top 10 words')
-      .example('$0 demo --follow', 'Keep the pipeline running afterwards')
-      .example('$0 demo --broker 127.0.0.1:19092 --top 20', 'Use (or start) a broker on another port')
-      .example('$0 demo rebalance', 'Walk through consumer-group rebalancing instead (seed 004)') as unknown as Argv<DemoArgs>,
+      .example(
+        helpExamples([
+          ['$0 demo', 'Produce, split and count the sample jokes; print the top 10 words'],
+          ['$0 demo --follow', 'Keep the pipeline running afterwards'],
+          ['$0 demo --broker 127.0.0.1:19092 --top 20', 'Use (or start) a broker on another port'],
+          ['$0 demo rebalance', 'Walk through consumer-group rebalancing instead (seed 004)'],
+        ]),
+      ) as unknown as Argv<DemoArgs>,
   handler: async (argv) => {
     if (!(argv.seconds > 0)) throw new CliError(`--seconds must be > 0, got ${argv.seconds}`);
     await runDemo({ address: resolveBrokerAddress(argv.broker), seconds: argv.seconds, follow: argv.follow, top: argv.top, dataDir: argv['data-dir'], stateDir: argv['state-dir'] });

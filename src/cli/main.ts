@@ -11,6 +11,8 @@ import { consumeCommand } from './consume-command.ts';
 import { produceCommand } from './produce-command.ts';
 import { stackCommand } from './stack-command.ts';
 import { consumerGroupsCommand } from './consumer-groups-command.ts';
+import { checkCommand } from './check-command.ts';
+import { helpExamples, helpWidth } from './help-examples.ts';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const verbose = process.argv.includes('--verbose');
@@ -28,17 +30,38 @@ function report(error: unknown): void {
   if (!(error instanceof CliError)) console.error('(run with --verbose for the stack trace)');
 }
 
-/** yargs says "Unknown argument: bogus"; name it as typed ("--bogus") so the user finds it. */
-function nameFlags(message: string): string {
-  const match = /^(Unknown arguments?): (.*)$/.exec(message);
-  if (!match) return message;
-  const typed = match[2].split(', ').map((name) => {
+/** The unknown flags of a yargs "Unknown argument(s): a, b" message, as typed ("--bogus"); undefined for other messages. */
+function unknownFlags(message: string): string[] | undefined {
+  const match = /^Unknown arguments?: (.*)$/.exec(message);
+  if (!match) return undefined;
+  const typed = match[1].split(', ').map((name) => {
     const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     const flag = process.argv.find((a) => [`--${name}`, `--${kebab}`, `-${name}`].includes(a.split('=')[0]));
     return flag ? flag.split('=')[0] : name;
   });
-  const unique = [...new Set(typed)];
-  return `Unknown argument${unique.length > 1 ? 's' : ''}: ${unique.join(', ')} — see the options above`;
+  return [...new Set(typed)];
+}
+
+/**
+ * `sluice run app.ts --count 5`: flags sluice run does not know are the app's. Says so, with the
+ * command line that passes them after `--` (each unknown flag with the value that follows it).
+ */
+function appFlagsAdvice(unknown: readonly string[]): string | undefined {
+  const args = hideBin(process.argv);
+  if (args[0] !== 'run' || args.includes('--')) return undefined;
+  const ours: string[] = [];
+  const app: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    if (!unknown.includes(arg.split('=')[0]!)) {
+      ours.push(arg);
+      continue;
+    }
+    app.push(arg);
+    if (!arg.includes('=') && i + 1 < args.length && !args[i + 1]!.startsWith('-')) app.push(args[++i]!);
+  }
+  const flags = unknown.join(', ');
+  return `${flags} ${unknown.length > 1 ? 'are not flags' : 'is not a flag'} of sluice run; flags for the app go after --:\n  sluice ${ours.join(' ')} -- ${app.join(' ')}`;
 }
 
 function fail(error: unknown): never {
@@ -55,6 +78,7 @@ const cli = yargs(hideBin(process.argv))
   .usage('$0 <command> [options]\n\nStream processing on Kafka with typed TypeScript pipelines.')
   .parserConfiguration({ 'populate--': true })
   .command(runCommand)
+  .command(checkCommand)
   .command(brokerCommand)
   .command(demoCommand)
   .command(topicsCommand)
@@ -66,17 +90,28 @@ const cli = yargs(hideBin(process.argv))
   .demandCommand(1, 'Name a command, e.g. `sluice demo` (see the list above)')
   .recommendCommands()
   .strict()
-  .example('$0 demo', 'Start a broker if none runs, run the jokes word-count pipeline, print the top words')
-  .example('$0 run apps/jokes-producer.ts --broker localhost:9092', 'Run one app')
-  .example('$0 consume words --from-beginning --key', 'Print the records of a topic')
+  .example(
+    helpExamples([
+      ['$0 demo', 'Start a broker if none runs, run the jokes word-count pipeline, print the top words'],
+      ['$0 run apps/jokes-producer.ts --broker localhost:9092', 'Run one app'],
+      ['$0 consume words --from-beginning --key', 'Print the records of a topic'],
+    ]),
+  )
   .version(packageJson.version)
   .alias('h', 'help')
   .help()
-  .wrap(Math.min(110, process.stdout.columns || 100))
+  .wrap(helpWidth())
   .fail((message, error, y) => {
     if (error) throw error;
+    const unknown = unknownFlags(message);
+    const advice = unknown && appFlagsAdvice(unknown);
+    if (advice) {
+      console.error(`sluice: ${advice}`);
+      process.exit(1);
+    }
     y.showHelp('error');
-    console.error(`\nsluice: ${nameFlags(message)}`);
+    const named = unknown ? `Unknown argument${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} — see the options above` : message;
+    console.error(`\nsluice: ${named}`);
     process.exit(1);
   });
 

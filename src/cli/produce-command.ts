@@ -10,6 +10,7 @@ import { parseProperties } from './kafka-properties.ts';
 import { lineRecordReader, READER_PROPERTIES, type LineReader, type LineRecord } from './produce/line-record-reader.ts';
 import { topicArgument } from './topic-argument.ts';
 import { requirePartition } from './topic-partitions.ts';
+import { helpExamples } from './help-examples.ts';
 
 interface ProduceArgs {
   topic?: string;
@@ -138,10 +139,14 @@ export const produceCommand: CommandModule<object, ProduceArgs> = {
       .option('partition', { type: 'number', describe: 'Write every record to this partition (default: by key)' })
       .option('file', { type: 'string', describe: 'Read lines from this file instead of standard input (e.g. JSON lines)' })
       .option('json', { type: 'boolean', default: false, describe: 'Check that every value is a JSON document; stop at the first line that is not' })
-      .example('echo hello | $0 produce greetings', 'One record, value "hello", no key')
-      .example("printf 'a:1\\nb:2\\n' | $0 produce letters --key-separator :", 'Two records with keys a and b')
-      .example('$0 produce orders --file data/orders.jsonl --json', 'A file of JSON lines')
-      .example("$0 produce --topic t --property parse.key=true --property key.separator=: < in.txt", 'Kafka console-producer flags') as unknown as Argv<ProduceArgs>,
+      .example(
+        helpExamples([
+          ['echo hello | $0 produce greetings', 'One record, value "hello", no key'],
+          ["printf 'a:1\\nb:2\\n' | $0 produce letters --key-separator :", 'Two records with keys a and b'],
+          ['$0 produce orders --file data/orders.jsonl --json', 'A file of JSON lines'],
+          ["$0 produce --topic t --property parse.key=true --property key.separator=: < in.txt", 'Kafka console-producer flags'],
+        ]),
+      ) as unknown as Argv<ProduceArgs>,
   handler: async (argv) => {
     const topic = topicArgument(argv.topic, 'produce');
     const address = resolveBrokerAddress(argv.broker);

@@ -5,6 +5,7 @@ import { resolveBrokerAddress } from './broker-address.ts';
 import { ensureBroker } from './ensure-broker.ts';
 import { runRebalanceWalkthrough } from './rebalance/rebalance-walkthrough.ts';
 import { describeEvent, type WalkthroughEvent } from './rebalance/walkthrough-events.ts';
+import { helpExamples } from './help-examples.ts';
 
 interface RebalanceArgs {
   broker?: string;
@@ -27,9 +28,13 @@ export const rebalanceDemoCommand: CommandModule<object, RebalanceArgs> = {
       .option('timeout', { type: 'number', default: 90, describe: 'Longest wait, in seconds, for a rebalance to settle or a group to read a batch' })
       .option('run-id', { type: 'string', describe: 'Suffix of the topic and group names (default: random), e.g. consumer-rebalance-<run-id>' })
       .option('data-dir', { type: 'string', default: '.sluice/data', describe: 'Data dir of the embedded broker, if one is started' })
-      .example('$0 demo rebalance', 'Run the walkthrough against localhost:9092 (or an embedded broker started there)')
-      .example('$0 demo rebalance --json | jq -c "select(.type == \\"assignment\\")"', 'Only the assignments, as data')
-      .example('$0 demo rebalance --keep --run-id mine', 'Keep consumer-rebalance-mine and the rebalance-*-mine groups afterwards') as unknown as Argv<RebalanceArgs>,
+      .example(
+        helpExamples([
+          ['$0 demo rebalance', 'Run the walkthrough against localhost:9092 (or an embedded broker started there)'],
+          ['$0 demo rebalance --json | jq -c "select(.type == \\"assignment\\")"', 'Only the assignments, as data'],
+          ['$0 demo rebalance --keep --run-id mine', 'Keep consumer-rebalance-mine and the rebalance-*-mine groups afterwards'],
+        ]),
+      ) as unknown as Argv<RebalanceArgs>,
   handler: async (argv) => {
     if (!(argv.timeout > 0)) throw new CliError(`--timeout must be > 0 seconds, got ${argv.timeout}`);
     const runId = argv['run-id'] ?? randomBytes(3).toString('hex');

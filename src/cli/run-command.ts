@@ -5,11 +5,15 @@ import type { Argv, CommandModule } from 'yargs';
 import { applicationCount } from '../app/application.ts';
 import { CliError } from './cli-error.ts';
 import { resolveBrokerAddress } from './broker-address.ts';
+import { checkFiles } from './check/check-files.ts';
+import { reportTypeErrors } from './check-command.ts';
+import { helpExamples } from './help-examples.ts';
 
 interface RunArgs {
   file: string;
   broker?: string;
   'dead-letter-topic'?: string;
+  check: boolean;
   '--'?: Array<string | number>;
 }
 
@@ -42,7 +46,7 @@ export async function runAppFile(options: { file: string; broker?: string; deadL
   }
 }
 
-/** `sluice run <file.ts> [--broker HOST:PORT] [-- app args]` */
+/** `sluice run <file.ts> [--broker HOST:PORT] [--no-check] [-- app args]` */
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <file>',
   describe: 'Run a pipeline app file (TypeScript) in this process',
@@ -54,12 +58,20 @@ export const runCommand: CommandModule<object, RunArgs> = {
         type: 'string',
         describe: 'Write messages that cannot be deserialized or that a step fails on to this topic, with the error in headers, and go on (sets SLUICE_DEAD_LETTER_TOPIC)',
       })
-      .example('$0 run apps/jokes-producer.ts', 'Produce the sample jokes to localhost:9092')
-      .example('$0 run apps/word-counter.ts --broker 127.0.0.1:19092', 'Count words against another broker')
-      .example('$0 run apps/jokes-producer.ts -- --count 10 --rate 5', 'Pass flags to the app after --')
-      .example('$0 run apps/word-counter.ts --dead-letter-topic word-counter-dlq', 'Park bad messages instead of stopping') as unknown as Argv<RunArgs>,
+      .option('check', { type: 'boolean', default: true, describe: 'Type-check the file first and do not start it on errors (cached: an unchanged file is not checked again); --no-check skips' })
+      .example(
+        helpExamples([
+          ['$0 run apps/jokes-producer.ts', 'Produce the sample jokes to localhost:9092'],
+          ['$0 run apps/word-counter.ts --broker 127.0.0.1:19092', 'Count words against another broker'],
+          ['$0 run apps/jokes-producer.ts -- --count 10 --rate 5', 'Pass flags to the app after --'],
+          ['$0 run apps/word-counter.ts --dead-letter-topic word-counter-dlq', 'Park bad messages instead of stopping'],
+        ]),
+      ) as unknown as Argv<RunArgs>,
   handler: async (argv) => {
     const appArgs = (argv['--'] ?? []).map(String);
+    if (argv.check && /\.[cm]?tsx?$/.test(argv.file) && existsSync(argv.file)) {
+      reportTypeErrors(await checkFiles([argv.file]), `${argv.file} was not started; fix them, or run with --no-check to start it anyway`);
+    }
     await runAppFile({ file: argv.file, broker: argv.broker, deadLetterTopic: argv['dead-letter-topic'], appArgs });
   },
 };

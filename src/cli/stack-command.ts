@@ -10,6 +10,7 @@ import { ensureBroker } from './ensure-broker.ts';
 import { ProcessGroup, type ProcessExit } from './stack/process-group.ts';
 import type { StackDefinition } from './stack/stack-definition.ts';
 import { TopicFollower } from './stack/topic-follower.ts';
+import { helpExamples } from './help-examples.ts';
 
 interface StackArgs {
   file: string;
@@ -145,8 +146,12 @@ export const stackCommand: CommandModule<object, StackArgs> = {
       .option('logs', { type: 'string', default: 'logs', describe: 'Directory of the log files (<component>.log, summary.json)' })
       .option('summary-every', { type: 'number', default: 5, describe: 'Seconds between summaries' })
       .option('data-dir', { type: 'string', default: '.sluice/data', describe: 'Data dir of the embedded broker, if one is started' })
-      .example('$0 stack apps/ecommerce.stack.ts', 'The e-commerce system: producer, revenue aggregator, customer behaviour')
-      .example('$0 stack apps/ecommerce.stack.ts -- --rate 20 --count 1000', "Options of the stack file after --") as unknown as Argv<StackArgs>,
+      .example(
+        helpExamples([
+          ['$0 stack apps/ecommerce.stack.ts', 'The e-commerce system: producer, revenue aggregator, customer behaviour'],
+          ['$0 stack apps/ecommerce.stack.ts -- --rate 20 --count 1000', "Options of the stack file after --"],
+        ]),
+      ) as unknown as Argv<StackArgs>,
   handler: async (argv) => {
     if (!(argv['summary-every'] > 0)) throw new CliError(`--summary-every must be > 0 seconds, got ${argv['summary-every']}`);
     process.exitCode = await runStack({

@@ -3,6 +3,7 @@ import { CliError } from './cli-error.ts';
 import { resolveBrokerAddress } from './broker-address.ts';
 import { TopicAdmin } from './topics/topic-admin.ts';
 import { alterTopics, createTopic, deleteTopics, describeTopics, listTopics, type TopicsOutput, type TopicsRequest } from './topics/topic-actions.ts';
+import { helpExamples } from './help-examples.ts';
 
 interface TopicsArgs {
   broker?: string;
@@ -66,11 +67,8 @@ function subcommand(action: Action, command: string, describe: string, examples:
   return {
     command,
     describe,
-    builder: (y: Argv<TopicsArgs>) => {
-      let b = y.positional('topics', { type: 'string', array: true, describe: 'Topic names' });
-      for (const [example, what] of examples) b = b.example(example, what);
-      return b as unknown as Argv<TopicsArgs>;
-    },
+    builder: (y: Argv<TopicsArgs>) =>
+      y.positional('topics', { type: 'string', array: true, describe: 'Topic names' }).example(helpExamples(examples)) as unknown as Argv<TopicsArgs>,
     handler: (argv) => run(action, argv, true),
   };
 }
@@ -104,9 +102,13 @@ export const topicsCommand: CommandModule<object, TopicsArgs> = {
       )
       .command(subcommand('alter', 'alter [topics..]', 'Raise the partition count of a topic', [['$0 topics alter orders --partitions 6', 'Up to 6 partitions']]))
       .command(subcommand('delete', 'delete [topics..]', 'Delete topics and their records', [['$0 topics delete words word-counts', 'Two topics']]))
-      .example('$0 topics list', 'Topic names')
-      .example('$0 topics describe jokes', 'Partitions and configs of jokes')
-      .example('$0 topics --bootstrap-server localhost:9092 --describe --topic jokes', 'The same, kafka-topics style') as unknown as Argv<TopicsArgs>,
+      .example(
+        helpExamples([
+          ['$0 topics list', 'Topic names'],
+          ['$0 topics describe jokes', 'Partitions and configs of jokes'],
+          ['$0 topics --bootstrap-server localhost:9092 --describe --topic jokes', 'The same, kafka-topics style'],
+        ]),
+      ) as unknown as Argv<TopicsArgs>,
   handler: async (argv) => {
     const chosen = ACTIONS.filter((a) => argv[a]);
     if (chosen.length !== 1) {

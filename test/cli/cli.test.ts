@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CLI_TEST_TIMEOUT_MS, runCli } from './cli-support.ts';
 import { lineRecordReader } from '../../src/cli/produce/line-record-reader.ts';
 import { parseHostPort, resolveBrokerAddress } from '../../src/cli/broker-address.ts';
@@ -20,6 +23,46 @@ describe('sluice CLI', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('--from-beginning');
     expect(result.stdout).toContain('sluice consume words --from-beginning');
+  });
+
+  it('lays out help examples so that no command wraps in the middle', async () => {
+    for (const command of ['run', 'check', 'consume', 'produce', 'topics', 'broker', 'demo', 'stack']) {
+      const help = (await runCli([command, '--help'])).stdout;
+      const examples = help.slice(help.indexOf('Examples:')).split('\n').slice(1);
+      const starts = examples.filter((line) => /^ {2}\S/.test(line));
+      expect(starts.length, `${command} --help`).toBeGreaterThan(0);
+      for (const line of starts) expect(line, `${command} --help`).toMatch(/^ {2}(sluice |# |echo |printf )/);
+    }
+  });
+
+  it('says that app flags go after -- when sluice run gets flags it does not know', async () => {
+    const result = await runCli(['run', 'test/cli/fixtures/echo-app.ts', '--count', '5', '--broker', '127.0.0.1:1']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'sluice: --count is not a flag of sluice run; flags for the app go after --:\n  sluice run test/cli/fixtures/echo-app.ts --broker 127.0.0.1:1 -- --count 5\n',
+    );
+  });
+
+  it('prints only the friendly line when the broker port is in use', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const result = await runCli(['broker', '--port', String(port), '--data-dir', mkdtempSync(join(tmpdir(), 'sluice-port-'))]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`sluice: Port ${port} on 127.0.0.1 is already in use — is a broker already running? Pick another with --port\n`);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('prints the cause of an app error once, in the log line and on the CLI line', async () => {
+    const result = await runCli(['run', 'test/cli/fixtures/cause-app.ts'], { env: { SLUICE_LOG_FORMAT: 'json' } });
+    expect(result.code).toBe(1);
+    const logged = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { err: { message: string } };
+    expect(logged.err.message).toBe('reading orders failed: socket hang up');
+    expect(result.stderr.match(/socket hang up/g)).toHaveLength(1);
   });
 
   it('prints the package version', async () => {

@@ -1,10 +1,10 @@
 // `sluice run` flags that set Application options for the app file it runs.
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../cli/cli-support.ts';
+import { CLI_TEST_TIMEOUT_MS, runCli } from '../cli/cli-support.ts';
 
 const APP = 'test/dsl/fixtures/config-app.ts';
 
-describe('sluice run application flags', () => {
+describe('sluice run application flags', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('--dead-letter-topic becomes the deadLetterTopic of every Application the file creates', async () => {
     const result = await runCli(['run', APP, '--broker', '127.0.0.1:19999', '--dead-letter-topic', 'my-dlq'], { env: { SLUICE_DEAD_LETTER_TOPIC: '' } });
     expect(result.stderr).toBe('');
