@@ -57,6 +57,8 @@ export { emptySinkStats, type SinkStats } from './sinks/base/sink-stats.ts';
 export { SinkError } from './sinks/base/sink-error.ts';
 export { SinkBackpressureError } from './sinks/base/sink-backpressure-error.ts';
 export { MemorySink } from './sinks/memory-sink.ts';
+export { CsvSink, type CsvSinkOptions } from './sinks/csv-sink.ts';
+export { PostgresSink, type PostgresSinkOptions } from './sinks/postgres-sink.ts';
 export { Topic, type TopicOptions, type TopicConfig } from './topics/topic.ts';
 export type { MessageContext, MessageHeaders, RawMessage, OutgoingRecord, TopicPartition } from './topics/message-context.ts';
 export type { Serializer, Deserializer, Codec, CodecName, SerializationContext } from './topics/serializers/serializer.ts';

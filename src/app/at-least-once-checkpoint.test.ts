@@ -58,7 +58,8 @@ describe('AtLeastOnceCheckpoint, stateful processor', () => {
       'send out:a', 'sink flush in[0]', 'send changelog:c', 'delivered 4',
       'send out:b', 'sink flush in[0]', 'delivered 9',
       'sink flush in[1]', 'delivered 2',
-      'sink flush in[0],in[1]', 'commit',
+      'sink flush in[0]',
+      'sink flush in[1]', 'commit',
     ]);
     expect(committed).toEqual([[{ topic: 'in', partition: 0, offset: 10 }, { topic: 'in', partition: 1, offset: 3 }]]);
     expect(checkpoint.pending).toBe(false);

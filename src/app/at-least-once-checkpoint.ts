@@ -101,7 +101,10 @@ export class AtLeastOnceCheckpoint implements Checkpoint {
   }
 
   async commit(): Promise<void> {
-    if (this.sinkFailure) throw this.sinkFailure;
+    if (this.sinkFailure) {
+      await this.commitWritten();
+      throw this.sinkFailure;
+    }
     // What was delivered before a failed result is committed; the failure is thrown after.
     await this.tail;
     await this.commitDelivered();
@@ -111,11 +114,15 @@ export class AtLeastOnceCheckpoint implements Checkpoint {
   private async commitDelivered(): Promise<void> {
     let offsets = [...this.offsets.values()];
     if (offsets.length === 0) return;
-    const pressure = await this.flushSinks(offsets.map(({ topic, partition }) => ({ topic, partition })));
-    if (pressure) {
-      // the partitions not written are rewound by the caller; the others are committed
-      const pressured = new Set(pressure.partitions.map((p) => `${p.topic}:${p.partition}`));
-      offsets = offsets.filter((o) => !pressured.has(`${o.topic}:${o.partition}`));
+    let pressure: SinkBackpressureError | undefined;
+    let failure: Error | undefined;
+    if ((this.o.participants ?? []).length > 0) {
+      // only partitions every sink wrote are committed; a failure is thrown after committing them
+      const outcome = await flushParticipants(this.o.participants!, offsets.map(({ topic, partition }) => ({ topic, partition })));
+      ({ pressure, failure } = outcome);
+      const written = new Set(outcome.written.map((p) => `${p.topic}:${p.partition}`));
+      offsets = offsets.filter((o) => written.has(`${o.topic}:${o.partition}`));
+      if (failure) this.sinkFailure = failure;
     }
     for (const o of offsets) this.durable.set(`${o.topic}:${o.partition}`, o.offset);
     this.offsets.clear();
@@ -130,23 +137,33 @@ export class AtLeastOnceCheckpoint implements Checkpoint {
         const key = `${o.topic}:${o.partition}`;
         if (!this.offsets.has(key) && !this.revokedDuringCommit.has(key)) this.offsets.set(key, o);
       }
-      throw e;
+      throw failure ?? e;
     } finally {
       this.revokedDuringCommit = undefined;
     }
+    if (failure) throw failure;
     if (pressure) throw pressure;
   }
 
-  /** Step 2: the participants; a failure other than backpressure is final. */
+  /**
+   * After a sink failed: commits the offsets whose rows every sink already wrote (the delivered
+   * results of a stateful processor), so a restart does not write them again.
+   */
+  private async commitWritten(): Promise<void> {
+    await this.tail.catch(() => undefined);
+    const written = [...this.offsets.values()].filter((o) => this.durable.get(`${o.topic}:${o.partition}`) === o.offset);
+    if (written.length === 0) return;
+    for (const o of written) this.offsets.delete(`${o.topic}:${o.partition}`);
+    await this.o.consumer.commit(written).catch((e: unknown) => this.o.logger.warn({ err: e }, 'could not commit the offsets of the rows written before the sink failed'));
+  }
+
+  /** Step 2 for one result (stateful) or a tick: a failure other than backpressure is final. */
   private async flushSinks(partitions: readonly TopicPartition[] | undefined): Promise<SinkBackpressureError | undefined> {
     const participants = this.o.participants ?? [];
     if (participants.length === 0) return undefined;
-    try {
-      return await flushParticipants(participants, partitions);
-    } catch (e) {
-      this.sinkFailure = e as Error;
-      throw e;
-    }
+    const { pressure, failure } = await flushParticipants(participants, partitions);
+    if (failure) throw (this.sinkFailure = failure);
+    return pressure;
   }
 
   revoke(partitions: readonly TopicPartition[]): void {

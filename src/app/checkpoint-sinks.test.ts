@@ -12,12 +12,14 @@ import type { BatchResult } from './processor.ts';
 /** A MemorySink that pushes back on the partitions in `pressured`, or fails every write with `failure`. */
 class TestSink extends MemorySink<number> {
   pressured = new Set<number>();
+  failing = new Set<number>();
   failure: Error | undefined;
   constructor() {
     super({ name: 'test-sink', attempts: 2, retryBackoffMs: 1 });
   }
   protected override async write(batch: SinkBatch<number>): Promise<void> {
     if (this.failure) throw this.failure;
+    if (this.failing.has(batch.partition)) throw new Error(`partition ${batch.partition} refused`);
     if (this.pressured.has(batch.partition)) throw new SinkBackpressureError(100);
     await super.write(batch);
   }
@@ -86,6 +88,29 @@ describe('AtLeastOnceCheckpoint with sinks', () => {
     await expect(checkpoint.commit()).rejects.toThrow(/sink 'test-sink' could not write 5 rows of topic 'in' partition 0 after 2 attempts: disk full/);
     await expect(batch(0, 5, 5)).rejects.toThrow(SinkError);
     expect(committed).toEqual([]);
+  });
+
+  it('a sink failing on one partition still commits the partitions written before it', async () => {
+    const { sink, checkpoint, committed, batch } = harness(false);
+    await batch(0, 0, 1);
+    await batch(1, 0, 1);
+    await batch(2, 0, 1);
+    sink.failing.add(1);
+    await expect(checkpoint.commit()).rejects.toThrow(/partition 1 refused/);
+    expect(committed).toEqual([[{ topic: 'in', partition: 0, offset: 2 }]]);
+    expect(sink.values).toEqual([0, 1]);
+  });
+
+  it('stateful: after a sink failed, commits the batches written before the failure and nothing after', async () => {
+    const { sink, checkpoint, committed, batch } = harness(true);
+    await batch(0, 0, 4);
+    await batch(1, 0, 2);
+    sink.failing.add(0);
+    await expect(batch(0, 5, 6)).rejects.toThrow(/partition 0 refused/);
+    await expect(checkpoint.commit()).rejects.toThrow(/partition 0 refused/);
+    expect(committed).toEqual([[{ topic: 'in', partition: 0, offset: 5 }, { topic: 'in', partition: 1, offset: 3 }]]);
+    await expect(checkpoint.commit()).rejects.toThrow(/partition 0 refused/);
+    expect(committed).toHaveLength(1);
   });
 
   it('drops the rows buffered for revoked partitions', async () => {

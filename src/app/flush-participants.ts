@@ -2,44 +2,71 @@ import type { TopicPartition } from '../topics/message-context.ts';
 import { SinkBackpressureError } from '../sinks/base/sink-backpressure-error.ts';
 import type { CheckpointParticipant } from './checkpoint.ts';
 
-const tpKey = (p: TopicPartition): string => `${p.topic}\u0000${p.partition}`;
-
 /**
- * Step 2 of a checkpoint: flushes every participant for `partitions` (all buffered when omitted),
- * in order. A participant that asks to pause takes its partitions out of the flushes of the
- * participants after it; the answer is one SinkBackpressureError naming every partition not
- * written (and the longest `retryAfterMs`), or undefined when all were. Any other rejection is
- * thrown as is.
+ * What {@link flushParticipants} did: `written` lists the partitions every participant made
+ * durable; `pressure` names those a participant pushed back on; `failure` is the first other
+ * error (the partitions from the one it failed on were not flushed).
  *
  * @example
  * ```ts
- * const pressure = await flushParticipants(sinks, [{ topic: 'orders', partition: 0 }]);
- * if (pressure) skipCommitOf(pressure.partitions);
+ * const { written, pressure, failure } = await flushParticipants(sinks, partitions);
  * ```
  */
-export async function flushParticipants(
-  participants: readonly CheckpointParticipant[],
-  partitions: readonly TopicPartition[] | undefined,
-): Promise<SinkBackpressureError | undefined> {
-  let todo = partitions;
-  const pressured = new Map<string, TopicPartition>();
+export interface FlushOutcome {
+  written: TopicPartition[];
+  pressure?: SinkBackpressureError;
+  failure?: Error;
+}
+
+/**
+ * Step 2 of a checkpoint: flushes the participants partition by partition, so that when one fails
+ * or pushes back the partitions written before it can still be committed. Without `partitions`
+ * (a tick: everything buffered) each participant flushes once and `written` stays empty.
+ *
+ * @example
+ * ```ts
+ * const { written, pressure, failure } = await flushParticipants(sinks, [{ topic: 'orders', partition: 0 }]);
+ * commit(offsetsOf(written));
+ * if (failure) throw failure;
+ * ```
+ */
+export async function flushParticipants(participants: readonly CheckpointParticipant[], partitions: readonly TopicPartition[] | undefined): Promise<FlushOutcome> {
+  const written: TopicPartition[] = [];
+  const pressured: TopicPartition[] = [];
   let retryAfterMs = 0;
-  const sinks: string[] = [];
-  for (const participant of participants) {
-    if (todo?.length === 0) break;
-    try {
-      await participant.flush(todo);
-    } catch (e) {
-      if (!(e instanceof SinkBackpressureError)) throw e;
-      const named = e.partitions.length > 0 ? e.partitions : (todo ?? []);
-      for (const p of named) pressured.set(tpKey(p), { topic: p.topic, partition: p.partition });
-      retryAfterMs = Math.max(retryAfterMs, e.retryAfterMs);
-      if (e.sink) sinks.push(e.sink);
-      // without a list (a tick flushes everything) the later participants wait for the next checkpoint
-      if (!todo) break;
-      todo = todo.filter((p) => !pressured.has(tpKey(p)));
+  const sinks = new Set<string>();
+  const pressure = (): SinkBackpressureError | undefined =>
+    pressured.length === 0 ? undefined : new SinkBackpressureError(retryAfterMs, { partitions: pressured, ...(sinks.size ? { sink: [...sinks].join("', '") } : {}) });
+  const pushedBack = (e: SinkBackpressureError, fallback: readonly TopicPartition[]): void => {
+    pressured.push(...(e.partitions.length > 0 ? e.partitions : fallback));
+    retryAfterMs = Math.max(retryAfterMs, e.retryAfterMs);
+    if (e.sink) sinks.add(e.sink);
+  };
+  if (!partitions) {
+    for (const participant of participants) {
+      try {
+        await participant.flush();
+      } catch (e) {
+        if (!(e instanceof SinkBackpressureError)) return { written, failure: e as Error };
+        pushedBack(e, []);
+        break; // the later participants flush at the next checkpoint
+      }
     }
+    return { written, ...(pressured.length ? { pressure: pressure() } : {}) };
   }
-  if (pressured.size === 0) return undefined;
-  return new SinkBackpressureError(retryAfterMs, { partitions: [...pressured.values()], ...(sinks.length ? { sink: sinks.join("', '") } : {}) });
+  for (const tp of partitions) {
+    let ok = true;
+    for (const participant of participants) {
+      try {
+        await participant.flush([tp]);
+      } catch (e) {
+        if (!(e instanceof SinkBackpressureError)) return { written, failure: e as Error, ...(pressured.length ? { pressure: pressure() } : {}) };
+        pushedBack(e, [tp]);
+        ok = false;
+        break;
+      }
+    }
+    if (ok) written.push(tp);
+  }
+  return { written, ...(pressured.length ? { pressure: pressure() } : {}) };
 }

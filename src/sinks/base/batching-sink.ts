@@ -204,29 +204,43 @@ export abstract class BatchingSink<T = unknown> implements Sink<T> {
   }
 
   private async writeWithRetries(batch: SinkBatch<T>): Promise<void> {
+    const what = `write ${batch.rows.length} rows of topic '${batch.topic}' partition ${batch.partition}`;
+    const outcome = await this.withRetries(what, () => this.write(batch), 'Their offsets were not committed, so the next run writes them.');
+    this.stats.rows += batch.rows.length;
+    this.stats.batches++;
+    this.stats.bytes += outcome?.bytes ?? 0;
+  }
+
+  /**
+   * Runs `fn` up to `attempts` times with exponential backoff (not after a SluiceError with
+   * `retriable: false`, nor a SinkBackpressureError, nor once closing), counting failures in
+   * `stats.errors`; then throws a SinkError "sink 'name' could not `what` ...: cause. hint
+   * `consequence`". For `setup` steps such as connecting.
+   *
+   * @example
+   * ```ts
+   * protected async setup(): Promise<void> {
+   *   await this.withRetries('connect to PostgreSQL', () => this.pool.query('SELECT 1'));
+   * }
+   * ```
+   */
+  protected async withRetries<R>(what: string, fn: () => Promise<R>, consequence = ''): Promise<R> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await this.write(batch);
-        this.stats.rows += batch.rows.length;
-        this.stats.batches++;
-        this.stats.bytes += outcome?.bytes ?? 0;
-        return;
+        return await fn();
       } catch (e) {
         if (e instanceof SinkBackpressureError) throw e;
         this.stats.errors++;
         const final = attempt >= this.attempts || this.closing || (e instanceof SluiceError && !e.retriable);
-        const where = `topic '${batch.topic}' partition ${batch.partition}`;
         if (final) {
           const tried = attempt === 1 ? '' : ` after ${attempt} attempts`;
-          throw new SinkError(
-            this.name,
-            `sink '${this.name}' could not write ${batch.rows.length} rows of ${where}${tried}: ${(e as Error).message}. ${this.describeFailure(e)} ` +
-              'Their offsets were not committed, so the next run writes them.',
-            { cause: e, retriable: !(e instanceof SluiceError) || e.retriable },
-          );
+          throw new SinkError(this.name, `sink '${this.name}' could not ${what}${tried}: ${(e as Error).message}. ${this.describeFailure(e)}${consequence ? ` ${consequence}` : ''}`, {
+            cause: e,
+            retriable: !(e instanceof SluiceError) || e.retriable,
+          });
         }
         const wait = Math.min(this.maxRetryBackoffMs, this.retryBackoffMs * 2 ** (attempt - 1));
-        this.logger.warn({ err: e, topic: batch.topic, partition: batch.partition, rows: batch.rows.length, attempt, retryInMs: wait }, 'sink write failed; retrying');
+        this.logger.warn({ err: e, attempt, retryInMs: wait }, `sink could not ${what}; retrying`);
         await new Promise((r) => setTimeout(r, wait));
       }
     }
