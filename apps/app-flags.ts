@@ -6,7 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import type { ApplicationOptions } from '../src/index.ts';
 
 /** The Application options a processor app's flags set (see {@link AppFlags.appOptions}). */
-export type FlagAppOptions = Pick<ApplicationOptions, 'onDeserializationError' | 'onProcessingError' | 'deadLetterTopic'>;
+export type FlagAppOptions = Pick<ApplicationOptions, 'onDeserializationError' | 'onProcessingError' | 'deadLetterTopic' | 'processingGuarantee'>;
 
 /** Flags every app understands. */
 export interface AppFlags {
@@ -20,8 +20,8 @@ export interface AppFlags {
   seconds?: number;
   /**
    * Processors: what `--skip-bad-messages` (skip, log and count messages that cannot be
-   * deserialized or that a step throws on) and `--dead-letter-topic NAME` (write them there) ask
-   * for; spread into the app's options.
+   * deserialized or that a step throws on), `--dead-letter-topic NAME` (write them there) and
+   * `--guarantee` ask for; spread into the app's options.
    */
   appOptions: FlagAppOptions;
 }
@@ -73,6 +73,10 @@ export function parseAppFlags<E extends object = object>(spec: AppSpec, argv: st
             type: 'string',
             describe: 'Write messages that cannot be deserialized or that a step fails on to this topic (with the error in headers) and go on',
           })
+          .option('guarantee', {
+            choices: ['at-least-once', 'exactly-once'] as const,
+            describe: "Processing guarantee (default: SLUICE_PROCESSING_GUARANTEE, else at-least-once); 'exactly-once' uses Kafka transactions",
+          })
           .conflicts('skip-bad-messages', 'dead-letter-topic')
           .example(`npx tsx apps/${spec.name}.ts --dead-letter-topic ${spec.name}-dlq`, 'Park bad messages; read them with: npx sluice consume <topic> --from-beginning');
   if (spec.options) cli = cli.options(spec.options) as unknown as typeof cli;
@@ -83,15 +87,17 @@ export function parseAppFlags<E extends object = object>(spec: AppSpec, argv: st
     seconds?: number;
     'skip-bad-messages'?: boolean;
     'dead-letter-topic'?: string;
+    guarantee?: 'at-least-once' | 'exactly-once';
   };
   const own = Object.fromEntries(Object.keys(spec.options ?? {}).map((name) => [camel(name), parsed[name]]));
   return { ...(own as E), broker: parsed.broker, count: parsed.count, rate: parsed.rate ?? 0, seconds: parsed.seconds, appOptions: flagAppOptions(parsed) };
 }
 
-function flagAppOptions(parsed: { 'skip-bad-messages'?: boolean; 'dead-letter-topic'?: string }): FlagAppOptions {
-  if (parsed['dead-letter-topic']) return { deadLetterTopic: parsed['dead-letter-topic'] };
-  if (parsed['skip-bad-messages']) return { onDeserializationError: () => true, onProcessingError: () => true };
-  return {};
+function flagAppOptions(parsed: { 'skip-bad-messages'?: boolean; 'dead-letter-topic'?: string; guarantee?: 'at-least-once' | 'exactly-once' }): FlagAppOptions {
+  const guarantee: FlagAppOptions = parsed.guarantee ? { processingGuarantee: parsed.guarantee } : {};
+  if (parsed['dead-letter-topic']) return { ...guarantee, deadLetterTopic: parsed['dead-letter-topic'] };
+  if (parsed['skip-bad-messages']) return { ...guarantee, onDeserializationError: () => true, onProcessingError: () => true };
+  return guarantee;
 }
 
 /** `initial-stock` → `initialStock`. */

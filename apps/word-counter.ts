@@ -1,6 +1,6 @@
 // Keeps a running count per word of `words` and writes { word, count } to `word-counts`, key = word.
 //   npx tsx apps/word-counter.ts --broker localhost:9092
-import { Application, type State } from '../src/index.ts';
+import { Application, type ApplicationOptions, type State } from '../src/index.ts';
 import type { LogLevel } from '../src/logger.ts';
 import { isMain, parseAppFlags, type FlagAppOptions } from './app-flags.ts';
 import { WORDS_TOPIC, type WordRecord } from './text-splitter.ts';
@@ -36,8 +36,8 @@ export interface WordCounterOptions {
   counts?: Map<string, number>;
   /** Where the durable counts are kept; default `./state`. */
   stateDir?: string;
-  /** Bad-message handling and other options the app's flags set. */
-  appOptions?: FlagAppOptions;
+  /** Bad-message handling, the processing guarantee and other options (e.g. those the app's flags set). */
+  appOptions?: FlagAppOptions & ApplicationOptions;
 }
 
 /**

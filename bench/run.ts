@@ -16,6 +16,7 @@ import { brokerThroughput } from './broker-throughput.ts';
 import { brokerRss } from './broker-rss.ts';
 import { pipeline } from './pipeline.ts';
 import { stateful } from './stateful.ts';
+import { guarantees } from './guarantees.ts';
 import { stateless } from './stateless.ts';
 import { latency } from './latency.ts';
 import { clientThroughput } from './client-throughput.ts';
@@ -34,7 +35,7 @@ function figure(x: number): string {
   return Math.abs(x) >= 100 ? String(Math.round(x)) : x.toPrecision(3);
 }
 
-const BENCHMARKS: Benchmark[] = [stateless, latency, clientThroughput, pipeline, brokerThroughput, brokerRss, stateful];
+const BENCHMARKS: Benchmark[] = [stateless, latency, clientThroughput, pipeline, brokerThroughput, brokerRss, stateful, guarantees];
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('npm run bench --')

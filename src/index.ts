@@ -41,7 +41,7 @@ export { stateHooks, registerFrameStores } from './state/state-hooks.ts';
 export { TestDriver, type SendOptions, type DriverRecord } from './testing/test-driver.ts';
 // Core DSL: application, topics, serializers, dataframes
 export { Application } from './app/application.ts';
-export type { ApplicationOptions, ApplicationConfig } from './app/application-config.ts';
+export type { ApplicationOptions, ApplicationConfig, ProcessingGuarantee } from './app/application-config.ts';
 export { DEAD_LETTER_HEADERS, deadLetterRecord, type DeadLetterTarget } from './app/dead-letter.ts';
 export { Processor, type InputBatch, type BatchResult, type ProcessorOptions, type ErrorCallback } from './app/processor.ts';
 export type { ProcessingHooks } from './app/processing-hooks.ts';

@@ -23,6 +23,17 @@ export interface OutputRunOptions {
   /** Give up when no first message arrived this long after start (default 90 s). */
   startTimeoutMs?: number;
   onLine?: WorkerOptions['onLine'];
+  /**
+   * Also time the span in which the output grows from this fraction of `expected` to that one
+   * (e.g. [0.1, 0.9]): the steady rate, without start-up and without the wait for the last commit.
+   */
+  steadyWindow?: [number, number];
+}
+
+/** Rate and CPU over the steady window of a run (see `OutputRunOptions.steadyWindow`). */
+export interface SteadyFigures {
+  inputRate: number;
+  cpuSeconds: number;
 }
 
 /** Sum of the high watermarks of `topic`'s partitions. */
@@ -39,7 +50,7 @@ export async function highWatermark(admin: Admin, topic: string): Promise<number
  * const r = await timedOutputRun({ admin, progress, label: 'sluice count', script: 'bench/workers/stateful-sluice.ts', args, output, inputCount: n, expected: n });
  * ```
  */
-export async function timedOutputRun(o: OutputRunOptions): Promise<{ inputRate: number; seconds: number; extra: number; cpuSeconds: number; peakRssMb: number }> {
+export async function timedOutputRun(o: OutputRunOptions): Promise<{ inputRate: number; seconds: number; extra: number; cpuSeconds: number; peakRssMb: number; steady?: SteadyFigures }> {
   await o.admin.createTopics({ waitForLeaders: true, topics: [{ topic: o.output, numPartitions: 1 }] });
   const task = o.progress.task(o.label, o.expected);
   let first = 0;
@@ -63,6 +74,8 @@ export async function timedOutputRun(o: OutputRunOptions): Promise<{ inputRate: 
   };
   let seen = 0;
   let end = 0;
+  const window = o.steadyWindow?.map((f) => Math.ceil(f * o.expected));
+  const marks: { t: number; cpu: number; seen: number }[] = [];
   while (seen < o.expected) {
     if (failed) throw failed;
     const now = Date.now();
@@ -78,6 +91,7 @@ export async function timedOutputRun(o: OutputRunOptions): Promise<{ inputRate: 
     seen = await highWatermark(o.admin, o.output);
     end = Date.now();
     task.update(seen);
+    if (window && marks.length < 2 && seen >= window[marks.length]!) marks.push({ t: end, cpu: cpuSeconds(worker.pid), seen });
   }
   task.stop();
   const cpu = cpuSeconds(worker.pid) - cpuAtFirst;
@@ -85,5 +99,7 @@ export async function timedOutputRun(o: OutputRunOptions): Promise<{ inputRate: 
   await stop();
   const final = await highWatermark(o.admin, o.output);
   const seconds = (end - first) / 1000;
-  return { inputRate: o.inputCount / seconds, seconds, extra: final - o.expected, cpuSeconds: cpu, peakRssMb: rss };
+  // the outputs between the two marks, in input events (one output per input here)
+  const steady = marks.length === 2 && marks[1]!.t > marks[0]!.t ? { inputRate: ((marks[1]!.seen - marks[0]!.seen) * o.inputCount) / o.expected / ((marks[1]!.t - marks[0]!.t) / 1000), cpuSeconds: marks[1]!.cpu - marks[0]!.cpu } : undefined;
+  return { inputRate: o.inputCount / seconds, seconds, extra: final - o.expected, cpuSeconds: cpu, peakRssMb: rss, ...(steady ? { steady } : {}) };
 }

@@ -8,7 +8,7 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 export const RESULTS_DIR = join(ROOT, 'bench/results');
 
 /** Benchmarks in the order BENCHMARKS.md lists them. */
-const ORDER = ['stateless', 'latency', 'client-throughput', 'pipeline', 'broker-throughput', 'broker-rss', 'stateful'];
+const ORDER = ['stateless', 'latency', 'client-throughput', 'pipeline', 'broker-throughput', 'broker-rss', 'stateful', 'guarantees'];
 
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return 'n/a';

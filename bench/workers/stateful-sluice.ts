@@ -12,7 +12,18 @@ interface Event {
   amount: number;
 }
 
-const args = JSON.parse(process.argv[2]) as { broker: string; input: string; output: string; group: string; mode: 'count' | 'window'; stateDir: string };
+const args = JSON.parse(process.argv[2]) as {
+  broker: string;
+  input: string;
+  output: string;
+  group: string;
+  mode: 'count' | 'window';
+  stateDir: string;
+  /** The guarantees benchmark sets these; the stateful one leaves the app's defaults. */
+  guarantee?: 'at-least-once' | 'exactly-once';
+  commitInterval?: number;
+  client?: 'kafkajs' | 'native';
+};
 let first = 0;
 const mark = (): void => {
   if (first === 0) {
@@ -27,6 +38,9 @@ const app = new Application({
   autoOffsetReset: 'earliest',
   logLevel: 'info',
   stateDir: args.stateDir,
+  ...(args.guarantee ? { processingGuarantee: args.guarantee } : {}),
+  ...(args.commitInterval ? { commitInterval: args.commitInterval } : {}),
+  ...(args.client ? { client: args.client } : {}),
 });
 const events = app.topic<Event>(args.input);
 const sdf = app.dataframe(events).update(mark);

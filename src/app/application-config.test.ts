@@ -48,6 +48,15 @@ describe('Application options', () => {
     expect(() => new Application({ deadLetterTopic: 'a/b' })).toThrow("Application option 'deadLetterTopic' is invalid: must be a Kafka topic name");
   });
 
+  it('takes the processing guarantee from the option, else SLUICE_PROCESSING_GUARANTEE, else at-least-once', () => {
+    expect(resolveApplicationConfig({}, {}).processingGuarantee).toBe('at-least-once');
+    expect(resolveApplicationConfig({}, { SLUICE_PROCESSING_GUARANTEE: 'exactly-once' }).processingGuarantee).toBe('exactly-once');
+    expect(resolveApplicationConfig({ processingGuarantee: 'at-least-once' }, { SLUICE_PROCESSING_GUARANTEE: 'exactly-once' }).processingGuarantee).toBe('at-least-once');
+    expect(() => resolveApplicationConfig({ processingGuarantee: 'exactly_once' as never }, {})).toThrow("Application option 'processingGuarantee' is invalid");
+    expect(() => resolveApplicationConfig({}, { SLUICE_PROCESSING_GUARANTEE: 'twice' })).toThrow("Application environment variable for option 'processingGuarantee' is invalid");
+    expect(() => resolveApplicationConfig({ processingGuarantee: 'exactly-once', onProducerError: () => true }, {})).toThrow(/'onProducerError' cannot be used with processingGuarantee 'exactly-once'/);
+  });
+
   it('names a bad environment variable value', () => {
     expect(() => resolveApplicationConfig({}, { SLUICE_BROKER_ADDRESS: 'nope' })).toThrow("Application environment variable for option 'brokerAddress' is invalid");
   });

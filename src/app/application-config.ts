@@ -22,6 +22,12 @@ export interface ApplicationOptions {
   autoOffsetReset?: 'earliest' | 'latest';
   /** How often processed offsets are committed, in ms. Default 5000. */
   commitInterval?: number;
+  /**
+   * Kafka's `session.timeout.ms`: how long the group waits for a member that stopped heartbeating
+   * (a crashed or stalled instance) before its partitions go to the others, in ms. Heartbeats are
+   * sent every third of it (at most every 3 s). Default 30000; brokers accept 6000 and up by default.
+   */
+  sessionTimeoutMs?: number;
   /** Kafka client id. Default 'sluice'. */
   clientId?: string;
   /** pino level. Default: env SLUICE_LOG_LEVEL, else 'info'. */
@@ -53,7 +59,25 @@ export interface ApplicationOptions {
    * Default: env SLUICE_CLIENT, else 'kafkajs'.
    */
   client?: KafkaClientKind;
+  /**
+   * 'at-least-once' (default): a crash may process some messages again, so outputs may repeat.
+   * 'exactly-once': outputs, dead letters, changelog records and consumer offsets of a checkpoint
+   * are written in one Kafka transaction, so read_committed readers see each result once (sinks
+   * stay at-least-once). Default: env SLUICE_PROCESSING_GUARANTEE, else 'at-least-once'.
+   */
+  processingGuarantee?: ProcessingGuarantee;
 }
+
+/**
+ * What a crash or rebalance may do to outputs: repeat some ('at-least-once') or nothing visible to
+ * read_committed readers ('exactly-once', Kafka transactions).
+ *
+ * @example
+ * ```ts
+ * const guarantee: ProcessingGuarantee = 'exactly-once';
+ * ```
+ */
+export type ProcessingGuarantee = 'at-least-once' | 'exactly-once';
 
 /**
  * Validated options with defaults applied; frozen. Read it from `app.config`.
@@ -79,12 +103,14 @@ const schema = z.strictObject({
   consumerGroup: z.string().min(1).optional(),
   autoOffsetReset: z.enum(['earliest', 'latest']).optional(),
   commitInterval: positiveMs.optional(),
+  sessionTimeoutMs: positiveMs.optional(),
   clientId: z.string().min(1).optional(),
   logLevel: z.enum(logLevels).optional(),
   brokerAvailabilityTimeout: positiveMs.optional(),
   autoCreateTopics: z.boolean().optional(),
   stateDir: z.string().min(1).optional(),
   client: z.enum(['kafkajs', 'native']).optional(),
+  processingGuarantee: z.enum(['at-least-once', 'exactly-once']).optional(),
   onDeserializationError: callback.optional(),
   onProcessingError: callback.optional(),
   onProducerError: callback.optional(),
@@ -93,7 +119,7 @@ const schema = z.strictObject({
 
 /**
  * Validates `options`, fills defaults (the only place sluice reads SLUICE_BROKER_ADDRESS,
- * SLUICE_CONSUMER_GROUP, SLUICE_LOG_LEVEL, SLUICE_DEAD_LETTER_TOPIC and SLUICE_CLIENT) and freezes the result. Throws ConfigError naming
+ * SLUICE_CONSUMER_GROUP, SLUICE_LOG_LEVEL, SLUICE_DEAD_LETTER_TOPIC, SLUICE_CLIENT and SLUICE_PROCESSING_GUARANTEE) and freezes the result. Throws ConfigError naming
  * the first bad option.
  *
  * @example
@@ -111,6 +137,7 @@ export function resolveApplicationConfig(options: ApplicationOptions = {}, env: 
     logLevel: nonEmpty(env.SLUICE_LOG_LEVEL),
     deadLetterTopic: nonEmpty(env.SLUICE_DEAD_LETTER_TOPIC),
     client: nonEmpty(env.SLUICE_CLIENT),
+    processingGuarantee: nonEmpty(env.SLUICE_PROCESSING_GUARANTEE),
   };
   const parsed = schema.safeParse(options);
   if (!parsed.success) throw toConfigError(parsed.error.issues[0], 'option');
@@ -118,17 +145,24 @@ export function resolveApplicationConfig(options: ApplicationOptions = {}, env: 
   if (!envParsed.success) throw toConfigError(envParsed.error.issues[0], 'environment variable for option');
   const o = parsed.data;
   const e = envParsed.data;
+  if (o.onProducerError && (o.processingGuarantee ?? e.processingGuarantee) === 'exactly-once') {
+    throw new ConfigError(
+      "Application option 'onProducerError' cannot be used with processingGuarantee 'exactly-once': a failed produce aborts the transaction and its input is processed again, nothing can be skipped. Remove one of them.",
+    );
+  }
   return Object.freeze({
     brokerAddress: o.brokerAddress ?? e.brokerAddress ?? 'localhost:9092',
     consumerGroup: o.consumerGroup ?? e.consumerGroup ?? 'sluice-default',
     autoOffsetReset: o.autoOffsetReset ?? 'latest',
     commitInterval: o.commitInterval ?? 5000,
+    sessionTimeoutMs: o.sessionTimeoutMs ?? 30_000,
     clientId: o.clientId ?? 'sluice',
     logLevel: o.logLevel ?? e.logLevel ?? 'info',
     brokerAvailabilityTimeout: o.brokerAvailabilityTimeout ?? 30_000,
     autoCreateTopics: o.autoCreateTopics ?? true,
     stateDir: o.stateDir ?? './state',
     client: o.client ?? e.client ?? 'kafkajs',
+    processingGuarantee: o.processingGuarantee ?? e.processingGuarantee ?? 'at-least-once',
     onDeserializationError: o.onDeserializationError,
     onProcessingError: o.onProcessingError,
     onProducerError: o.onProducerError,

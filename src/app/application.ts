@@ -7,12 +7,16 @@ import { TopicLayoutError } from '../kafka/topic-layout-error.ts';
 import { createKafkaClient } from '../kafka/create-kafka-client.ts';
 import type { GroupConsumer } from '../kafka/group-consumer.ts';
 import type { KafkaClient } from '../kafka/kafka-client.ts';
+import type { RecordProducer } from '../kafka/record-producer.ts';
 import { SluiceProducer } from '../kafka/sluice-producer.ts';
 import { waitForBroker } from '../kafka/wait-for-broker.ts';
 import { createLogger } from '../logger.ts';
 import { Topic, type TopicOptions } from '../topics/topic.ts';
 import { resolveApplicationConfig, type ApplicationConfig, type ApplicationOptions } from './application-config.ts';
 import { AtLeastOnceCheckpoint } from './at-least-once-checkpoint.ts';
+import type { Checkpoint } from './checkpoint.ts';
+import { ExactlyOnceCheckpoint } from './exactly-once-checkpoint.ts';
+import { persistentInstanceId } from './instance-id.ts';
 import { KafkaRunLoop } from './kafka-run-loop.ts';
 import { TopicRegistry } from './topic-registry.ts';
 import type { ProcessingHooks } from './processing-hooks.ts';
@@ -20,7 +24,7 @@ import { emptyStats, type ProcessingStats } from './processing-stats.ts';
 import { Processor } from './processor.ts';
 import { KafkaChangelogReader } from '../state/changelog/kafka-changelog-reader.ts';
 import { StateManager } from '../state/state-manager.ts';
-import { registerFrameStores, stateHooks } from '../state/state-hooks.ts';
+import { registerFrameStores, stateHooks, transactionalStateOf } from '../state/state-hooks.ts';
 import { bindTopicOwner } from '../state/topic-owner.ts';
 import type { WallClock } from '../windows/wall-clock.ts';
 import type { Source } from '../sources/base/source.ts';
@@ -48,8 +52,9 @@ export function applicationCount(): number {
 /**
  * A sluice stream-processing application: declare topics and dataframes, then `run()`.
  * Options are validated once (unknown or ill-typed → ConfigError) and frozen in `app.config`.
- * Processing is at-least-once: offsets are committed only after the records a batch produced are
- * acknowledged, every `commitInterval` ms and on stop.
+ * Processing is at-least-once by default: offsets are committed only after the records a batch
+ * produced are acknowledged, every `commitInterval` ms and on stop. With `processingGuarantee:
+ * 'exactly-once'` each checkpoint is one Kafka transaction (see `ExactlyOnceCheckpoint`).
  *
  * @example
  * ```ts
@@ -197,7 +202,9 @@ export class Application {
     }
     for (const h of this.hooks) processor.addHooks(h);
     if (stateful) {
-      processor.addHooks(stateHooks(state, options.state ? undefined : new KafkaChangelogReader({ client: this.kafka() })));
+      // exactly-once: the checkpoint commits state around its transactions (not for a passed-in store, e.g. the TestDriver's)
+      const transactional = this.config.processingGuarantee === 'exactly-once' && !options.state;
+      processor.addHooks(stateHooks(state, options.state ? undefined : new KafkaChangelogReader({ client: this.kafka() }), { transactional }));
       if (!options.state) this.stateManager = state;
     }
     return processor;
@@ -235,6 +242,8 @@ export class Application {
       topics: [...topics],
       fromBeginning: this.config.autoOffsetReset === 'earliest',
       maxWaitMs: 500,
+      sessionTimeoutMs: this.config.sessionTimeoutMs,
+      heartbeatIntervalMs: Math.min(3000, Math.floor(this.config.sessionTimeoutMs / 3)),
     });
     return this.consumer;
   }
@@ -263,6 +272,7 @@ export class Application {
     const producer = this.kafka().producer();
     const sourceProducer = this.sources.size > 0 ? this.getProducer() : undefined;
     let sourcesDone: Promise<unknown> | undefined;
+    let checkpoint: Checkpoint | undefined;
     try {
       const { brokerAddress, brokerAvailabilityTimeout } = this.config;
       await waitForBroker({ brokerAddress, timeoutMs: brokerAvailabilityTimeout, logger: this.logger, clientId: this.config.clientId, client: this.config.client });
@@ -281,15 +291,7 @@ export class Application {
       await this.openSinks(processor.sinks);
       if (this.stopRequested) return;
       const consumer = this.getConsumer();
-      const checkpoint = new AtLeastOnceCheckpoint({
-        producer,
-        consumer,
-        processor,
-        participants: processor.sinks,
-        logger: this.logger,
-        stats: this.stats,
-        ...(this.config.onProducerError ? { onProducerError: this.config.onProducerError } : {}),
-      });
+      checkpoint = this.createCheckpoint(consumer, processor, producer);
       this.loop = new KafkaRunLoop({ consumer, checkpoint, processor, logger: this.logger, commitInterval: this.config.commitInterval });
       this.logger.info({ topics: processor.topics, group: this.config.consumerGroup, broker: brokerAddress }, 'running');
       const done = this.loop.run();
@@ -302,6 +304,7 @@ export class Application {
       this.sources.stop();
       await sourcesDone?.catch(() => undefined);
       await sourceProducer?.close().catch((e) => this.logger.warn({ err: e }, 'source producer close failed'));
+      await checkpoint?.close?.().catch((e) => this.logger.warn({ err: e }, 'closing the transactional producers failed'));
       await producer.close().catch((e) => this.logger.warn({ err: e }, 'producer close failed'));
       processor?.close();
       for (const sink of this.openedSinks.splice(0)) await sink.close?.().catch((e) => this.logger.warn({ err: e, sink: sink.name }, 'closing a sink failed'));
@@ -342,6 +345,19 @@ export class Application {
       this.openedSinks.push(sink);
       if (sink.stats) this.stats.sinks[sink.name] = sink.stats;
     }
+  }
+
+  /** The checkpoint of the app's processing guarantee. */
+  private createCheckpoint(consumer: GroupConsumer, processor: Processor, producer: RecordProducer): Checkpoint {
+    const { logger, stats } = this;
+    if (this.config.processingGuarantee === 'exactly-once') {
+      const state = this.stateManager ? transactionalStateOf(this.stateManager) : undefined;
+      const { consumerGroup: groupId, stateDir } = this.config;
+      const instanceId = persistentInstanceId(stateDir, groupId);
+      return new ExactlyOnceCheckpoint({ client: this.kafka(), consumer, groupId, instanceId, logger, participants: processor.sinks, ...(state ? { state } : {}) });
+    }
+    const { onProducerError } = this.config;
+    return new AtLeastOnceCheckpoint({ producer, consumer, processor, participants: processor.sinks, logger, stats, ...(onProducerError ? { onProducerError } : {}) });
   }
 
   /** Creates missing topics (with `autoCreateTopics`) and checks that the broker's topics fit the pipeline. */

@@ -1,5 +1,5 @@
 import type { CommitOffset } from '../kafka/group-consumer.ts';
-import type { TopicPartition } from '../topics/message-context.ts';
+import type { OutgoingRecord, TopicPartition } from '../topics/message-context.ts';
 import type { BatchResult } from './processor.ts';
 
 /**
@@ -93,4 +93,38 @@ export interface Checkpoint {
    * The caller must also drop the uncommitted state of the partitions (revoke and assign them).
    */
   rewind(partitions: readonly TopicPartition[]): CommitOffset[];
+  /**
+   * Takes the member's whole assignment after every (re)join, before the processor opens state for
+   * the new partitions; resolves with assigned partitions whose state must be reopened (rebuilt
+   * from the changelog) because another owner may have moved it on. Optional.
+   */
+  assign?(partitions: readonly TopicPartition[]): Promise<TopicPartition[]>;
+  /**
+   * The lowest offset of a batch of `source` (starting at `firstOffset`) to process; messages
+   * below it are skipped (Infinity: the whole batch). Optional: all messages are processed.
+   */
+  admit?(source: TopicPartition, firstOffset: number): number;
+  /** Releases what the checkpoint holds (producers), after the last commit. Optional. */
+  close?(): Promise<void>;
+}
+
+/**
+ * State stores as an exactly-once checkpoint commits them: per input partition, the changelog
+ * records go into the partition's Kafka transaction and the stores commit locally only after it
+ * committed (`transactionalStateOf(stateManager)`).
+ *
+ * @example
+ * ```ts
+ * const changelog = state.prepare(partitions); // into the transaction
+ * await tx.commit();
+ * state.commit(partitions);
+ * ```
+ */
+export interface TransactionalState {
+  /** The changelog records of everything processed for `partitions` since their last commit. */
+  prepare(partitions: readonly TopicPartition[]): OutgoingRecord[];
+  /** Commits the prepared state of `partitions` locally (their transaction committed). */
+  commit(partitions: readonly TopicPartition[]): void;
+  /** Drops the uncommitted state of `partitions` (their transaction was aborted or fenced). */
+  discard(partitions: readonly TopicPartition[]): void;
 }

@@ -157,10 +157,14 @@ export class KafkaRunLoop {
       if (paused.offset !== undefined) this.o.consumer.seek(source, paused.offset);
       return;
     }
-    if (!this.readFrom.has(key)) this.readFrom.set(key, batch.messages[0].offset);
+    let messages = batch.messages;
+    const from = this.o.checkpoint.admit?.(source, messages[0]!.offset);
+    if (from !== undefined && from > messages[0]!.offset) messages = messages.filter((m) => m.offset >= from);
+    if (messages.length === 0) return;
+    if (!this.readFrom.has(key)) this.readFrom.set(key, messages[0]!.offset);
     let result;
     try {
-      result = this.o.processor.process({ topic: batch.topic, partition: batch.partition, messages: batch.messages });
+      result = this.o.processor.process({ topic: batch.topic, partition: batch.partition, messages });
     } catch (e) {
       this.failWith(e as Error);
       return;
@@ -261,7 +265,10 @@ export class KafkaRunLoop {
     this.assignment = this.assignment
       .then(async () => {
         if (removed.length) await this.o.processor.revoke(removed);
-        if (added.length) await this.o.processor.assign(added);
+        // the checkpoint first (transactional producers fence the previous owners), then state
+        const reopen = (await this.o.checkpoint.assign?.(partitions)) ?? [];
+        if (reopen.length) await this.o.processor.revoke(reopen);
+        if (added.length || reopen.length) await this.o.processor.assign([...added, ...reopen]);
       })
       .catch((e) => this.failWith(e as Error));
   }

@@ -54,6 +54,12 @@ export interface BatchResult {
   changelog: OutgoingRecord[];
   lastProcessedOffset: number;
   error?: SluiceError;
+  /**
+   * Of a tick's result only: the input partition each `produced` record belongs to (the partition
+   * whose window it closed), so that an exactly-once checkpoint puts it into that partition's
+   * transaction.
+   */
+  sources?: TopicPartition[];
 }
 
 /**
@@ -131,6 +137,8 @@ export class Processor {
   private failure: ProcessingError | undefined;
   private skipRow = false;
   private readonly tickers: Array<() => void> = [];
+  /** While ticking: the input partition of each produced record. */
+  private tickSources: TopicPartition[] | undefined;
 
   constructor(private readonly options: ProcessorOptions) {
     this.stats = options.stats ?? emptyStats();
@@ -313,16 +321,23 @@ export class Processor {
    */
   tick(): BatchResult {
     this.produced = [];
+    const sources: TopicPartition[] = [];
+    this.tickSources = sources;
     let error: SluiceError | undefined;
-    for (const fn of this.tickers) {
-      this.failure = undefined;
-      fn();
-      if (this.failure) {
-        error = this.failure;
-        break;
+    try {
+      for (const fn of this.tickers) {
+        this.failure = undefined;
+        fn();
+        if (this.failure) {
+          error = this.failure;
+          break;
+        }
       }
+    } finally {
+      this.tickSources = undefined;
     }
-    const result: BatchResult = { produced: this.produced, changelog: [], lastProcessedOffset: -1, ...(error ? { error } : {}) };
+    sources.length = this.produced.length;
+    const result: BatchResult = { produced: this.produced, changelog: [], lastProcessedOffset: -1, sources, ...(error ? { error } : {}) };
     this.stats.produced += result.produced.length;
     this.produced = [];
     this.handToSinks();
@@ -359,6 +374,7 @@ export class Processor {
   }
 
   private produce(topic: Topic<any, any>, row: Row, key: unknown): void {
+    this.tickSources?.push({ topic: row.ctx.topic, partition: row.ctx.partition });
     this.produced.push({
       topic: topic.name,
       key: topic.serializeKey(key),

@@ -14,12 +14,14 @@ interface RunArgs {
   broker?: string;
   'dead-letter-topic'?: string;
   check: boolean;
+  guarantee?: 'at-least-once' | 'exactly-once';
   '--'?: Array<string | number>;
 }
 
 /**
  * Runs an app file in this process: sets `SLUICE_BROKER_ADDRESS` from `--broker` (and
- * `SLUICE_DEAD_LETTER_TOPIC` from `deadLetterTopic`, read by every Application), makes
+ * `SLUICE_DEAD_LETTER_TOPIC` from `deadLetterTopic` and `SLUICE_PROCESSING_GUARANTEE` from `guarantee`,
+ * read by every Application), makes
  * `process.argv` look as if the file had been started directly with the arguments after `--`, and
  * imports it. Resolves when the module's top-level code has finished (a long-running app keeps the
  * process alive afterwards); warns on stderr when the file created no Application.
@@ -29,7 +31,7 @@ interface RunArgs {
  * await runAppFile({ file: 'apps/jokes-producer.ts', broker: 'localhost:9092', appArgs: ['--count', '5'] });
  * ```
  */
-export async function runAppFile(options: { file: string; broker?: string; deadLetterTopic?: string; appArgs?: string[] }): Promise<void> {
+export async function runAppFile(options: { file: string; broker?: string; deadLetterTopic?: string; guarantee?: string; appArgs?: string[] }): Promise<void> {
   const path = resolve(options.file);
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new CliError(`No such app file: ${options.file} — try \`ls apps/\``);
@@ -38,6 +40,7 @@ export async function runAppFile(options: { file: string; broker?: string; deadL
     process.env.SLUICE_BROKER_ADDRESS = resolveBrokerAddress(options.broker);
   }
   if (options.deadLetterTopic !== undefined) process.env.SLUICE_DEAD_LETTER_TOPIC = options.deadLetterTopic;
+  if (options.guarantee !== undefined) process.env.SLUICE_PROCESSING_GUARANTEE = options.guarantee;
   process.argv = [process.argv[0], path, ...(options.appArgs ?? [])];
   const before = applicationCount();
   await import(pathToFileURL(path).href);
@@ -58,6 +61,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
         type: 'string',
         describe: 'Write messages that cannot be deserialized or that a step fails on to this topic, with the error in headers, and go on (sets SLUICE_DEAD_LETTER_TOPIC)',
       })
+      .option('guarantee', {
+        choices: ['at-least-once', 'exactly-once'] as const,
+        describe: "Processing guarantee: 'exactly-once' writes each checkpoint's outputs, state changes and offsets in one Kafka transaction (sets SLUICE_PROCESSING_GUARANTEE; default at-least-once)",
+      })
       .option('check', { type: 'boolean', default: true, describe: 'Type-check the file first and do not start it on errors (cached: an unchanged file is not checked again); --no-check skips' })
       .example(
         helpExamples([
@@ -65,6 +72,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
           ['$0 run apps/word-counter.ts --broker 127.0.0.1:19092', 'Count words against another broker'],
           ['$0 run apps/jokes-producer.ts -- --count 10 --rate 5', 'Pass flags to the app after --'],
           ['$0 run apps/word-counter.ts --dead-letter-topic word-counter-dlq', 'Park bad messages instead of stopping'],
+          ['$0 run apps/word-counter.ts --guarantee exactly-once', 'Count words with Kafka transactions: no repeated counts after a crash'],
         ]),
       ) as unknown as Argv<RunArgs>,
   handler: async (argv) => {
@@ -72,6 +80,6 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (argv.check && /\.[cm]?tsx?$/.test(argv.file) && existsSync(argv.file)) {
       reportTypeErrors(await checkFiles([argv.file]), `${argv.file} was not started; fix them, or run with --no-check to start it anyway`);
     }
-    await runAppFile({ file: argv.file, broker: argv.broker, deadLetterTopic: argv['dead-letter-topic'], appArgs });
+    await runAppFile({ file: argv.file, broker: argv.broker, deadLetterTopic: argv['dead-letter-topic'], guarantee: argv.guarantee, appArgs });
   },
 };

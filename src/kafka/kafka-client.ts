@@ -2,6 +2,7 @@ import type { ConsumedMessage } from './consumed-message.ts';
 import type { GroupConsumer, GroupConsumerOptions, IsolationLevel } from './group-consumer.ts';
 import type { KafkaAdmin } from './kafka-admin.ts';
 import type { RecordProducer, RecordProducerOptions } from './record-producer.ts';
+import type { TransactionalProducer, TransactionalProducerOptions } from './transactional-producer.ts';
 
 /** The Kafka client implementations sluice has. */
 export type KafkaClientKind = 'kafkajs' | 'native';
@@ -56,6 +57,12 @@ export interface KafkaClient {
   producer(options?: RecordProducerOptions): RecordProducer;
   /** A new consumer that joins `options.groupId` and reads the partitions the group assigns it. */
   consumer(options: GroupConsumerOptions): GroupConsumer;
+  /**
+   * A new transactional producer (not connected until its first `begin`). Check its
+   * `supportsGroupMetadata` for how an app must scope transactional ids (per instance with
+   * KIP-447, else per input partition).
+   */
+  transactionalProducer(options: TransactionalProducerOptions): TransactionalProducer;
   /**
    * Reads one partition between two offsets, in batches, without joining a group (a changelog
    * restore, `sluice consume --partition`). Throws a retriable SluiceError when the read stalls.

@@ -3,8 +3,10 @@ import { SluiceError } from '../errors.ts';
 /**
  * Another producer with the same transactional id took over (Kafka's `PRODUCER_FENCED`, or
  * `INVALID_PRODUCER_EPOCH` from a transaction API): this producer's open transaction is aborted
- * and it can do nothing more. It is not retriable — the instance that got it is a zombie and must
- * stop (its partitions belong to the producer that fenced it).
+ * and it can do nothing more. It is not retriable — the instance that got it is a zombie (its
+ * partitions belong to the producer that fenced it). A sluice app under exactly-once handles it:
+ * it drops the uncommitted work of those partitions and goes on once the group assigns it
+ * partitions again.
  *
  * @example
  * ```ts
@@ -25,4 +27,30 @@ export class ProducerFencedError extends SluiceError {
       { cause, retriable: false },
     );
   }
+}
+
+/**
+ * Kafka error types that mean a transactional producer (or the group member it commits for) was
+ * replaced: another producer with its `transactional.id` registered (a new epoch), the broker
+ * aborted its transaction (timeout), or the group moved on to a generation without this member.
+ */
+const FENCING_TYPES = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'FENCED_INSTANCE_ID', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+
+/**
+ * Whether `error` (or an error it wraps) says that a transactional producer or the group member
+ * it commits offsets for was fenced: a {@link ProducerFencedError}, or a Kafka error of type
+ * PRODUCER_FENCED, INVALID_PRODUCER_EPOCH, FENCED_INSTANCE_ID, ILLEGAL_GENERATION or UNKNOWN_MEMBER_ID.
+ *
+ * @example
+ * ```ts
+ * if (isFencingError(e)) logger.warn('fenced: another instance owns these partitions now');
+ * ```
+ */
+export function isFencingError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof ProducerFencedError) return true;
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && FENCING_TYPES.has(type)) return true;
+  }
+  return false;
 }

@@ -1,8 +1,10 @@
 import type { ProcessingHooks } from '../app/processing-hooks.ts';
 import type { BatchResult } from '../app/processor.ts';
+import type { TransactionalState } from '../app/checkpoint.ts';
+import type { OutgoingRecord } from '../topics/message-context.ts';
 import type { StreamingDataFrame } from '../dataframe/streaming-data-frame.ts';
 import { Topic } from '../topics/topic.ts';
-import { changelogTopicName } from './changelog/changelog-topic.ts';
+import { changelogTopicName, type ChangelogRecord } from './changelog/changelog-topic.ts';
 import type { ChangelogReader, StateManager } from './state-manager.ts';
 import { isStatefulOperator } from './stateful-operator.ts';
 
@@ -68,18 +70,20 @@ export function registerFrameStores(dataframes: readonly StreamingDataFrame<any,
  * records in `result.changelog`, and once those records are delivered commit the state with the
  * batch's last offset.
  *
+ * With `transactional` (exactly-once processing) the hooks only open and close stores and mark
+ * what each batch processed: the checkpoint prepares, commits and discards the state itself, per
+ * input partition, around its Kafka transactions (see {@link transactionalStateOf}).
+ *
  * @example
  * ```ts
  * processor.addHooks(stateHooks(manager, new KafkaChangelogReader({ kafka })));
  * ```
  */
-export function stateHooks(manager: StateManager, reader?: ChangelogReader): ProcessingHooks {
+export function stateHooks(manager: StateManager, reader?: ChangelogReader, options: { transactional?: boolean } = {}): ProcessingHooks {
   const prepare = (result: BatchResult): void => {
-    const now = Date.now();
-    for (const r of manager.prepareCheckpoint()) {
-      result.changelog.push({ topic: r.topic, partition: r.partition, key: r.key, value: r.value, headers: r.headers, timestamp: now });
-    }
+    for (const r of toOutgoing(manager.prepareCheckpoint())) result.changelog.push(r);
   };
+  const transactional = options.transactional ?? false;
   return {
     onAssign: async (partitions) => {
       for (const { topic, partition } of partitions) await manager.assign(topic, partition, reader);
@@ -90,9 +94,34 @@ export function stateHooks(manager: StateManager, reader?: ChangelogReader): Pro
     afterBatch: (batch, result) => {
       if (!manager.isStateful(batch.topic)) return;
       if (result.lastProcessedOffset >= 0) manager.markProcessed(batch.topic, batch.partition, result.lastProcessedOffset);
-      prepare(result);
+      if (!transactional) prepare(result);
     },
-    afterTick: prepare,
-    afterDelivery: () => manager.commitCheckpoint(),
+    ...(transactional ? {} : { afterTick: prepare, afterDelivery: () => manager.commitCheckpoint() }),
   };
+}
+
+/**
+ * The state of `manager` as an exactly-once checkpoint drives it: per input partition, prepare the
+ * changelog records of everything processed since the last commit, commit locally once the Kafka
+ * transaction carrying them committed, or discard on abort.
+ *
+ * @example
+ * ```ts
+ * const state = transactionalStateOf(manager);
+ * await tx.send(state.prepare([{ topic: 'words', partition: 0 }]));
+ * await tx.commit();
+ * state.commit([{ topic: 'words', partition: 0 }]);
+ * ```
+ */
+export function transactionalStateOf(manager: StateManager): TransactionalState {
+  return {
+    prepare: (partitions) => toOutgoing(manager.prepareCheckpoint(partitions)),
+    commit: (partitions) => manager.commitTransaction(partitions),
+    discard: (partitions) => manager.discard(partitions),
+  };
+}
+
+function toOutgoing(records: readonly ChangelogRecord[]): OutgoingRecord[] {
+  const now = Date.now();
+  return records.map((r) => ({ topic: r.topic, partition: r.partition, key: r.key, value: r.value, headers: r.headers, timestamp: now }));
 }

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from '../logger.ts';
+import type { TopicPartition } from '../topics/message-context.ts';
 import { KeyedState, sweepExpired } from './base/keyed-state.ts';
 import { assertStoreName } from './base/store-meta.ts';
 import type { State } from './base/state.ts';
@@ -242,11 +243,12 @@ export class StateManager implements StateAccess {
 
   /**
    * Freezes the checkpoint's state changes — after deleting the entries whose TTL expired at the
-   * partition's event time — and returns the changelog records to produce.
+   * partition's event time — and returns the changelog records to produce. With `partitions`,
+   * only those partitions' (an exactly-once checkpoint commits each input partition on its own).
    */
-  prepareCheckpoint(): ChangelogRecord[] {
+  prepareCheckpoint(partitions?: readonly TopicPartition[]): ChangelogRecord[] {
     const all: ChangelogRecord[] = [];
-    for (const entry of this.assigned.values()) {
+    for (const entry of this.entries(partitions)) {
       if (entry.pending || !entry.tx) continue;
       for (const storeName of entry.storeNames) sweepExpired(entry.tx.view(storeName), entry.streamTime);
       const { store } = entry;
@@ -261,11 +263,14 @@ export class StateManager implements StateAccess {
   /**
    * The offsets the records of the prepared checkpoint will get, predicted from the changelog end
    * seen at assignment (this instance is the partition's only writer). A wrong prediction (e.g. a
-   * producer retry wrote a duplicate) only makes the next assignment rebuild the store.
+   * producer retry wrote a duplicate) only makes the next assignment rebuild the store. With
+   * `marker`, the records were written in a Kafka transaction whose commit marker takes the
+   * offset after them: that marker's offset is reported as the last one, which is where the
+   * changelog ends for a reader.
    */
-  private predictedOffsets(): (changelogTopic: string, partition: number) => number | undefined {
+  private predictedOffsets(entries: Iterable<Assigned>, marker: boolean): (changelogTopic: string, partition: number) => number | undefined {
     const last = new Map<string, number>();
-    for (const [, entry] of this.assigned) {
+    for (const entry of entries) {
       for (const r of entry.pending ?? []) {
         const id = tpKey(r.topic, r.partition);
         const next = this.changelogNext.get(id);
@@ -274,15 +279,24 @@ export class StateManager implements StateAccess {
         last.set(id, next);
       }
     }
+    if (marker) {
+      for (const [id, offset] of last) {
+        this.changelogNext.set(id, offset + 2);
+        last.set(id, offset + 1);
+      }
+    }
     return (topic, partition) => last.get(tpKey(topic, partition));
   }
 
   /**
    * Makes the prepared checkpoint durable. `changelogOffsets` maps a changelog topic to the offset
-   * of the last record produced to it for the partition (from the produce responses).
+   * of the last record produced to it for the partition (from the produce responses); `partitions`
+   * limits the commit to those partitions.
    */
-  commitCheckpoint(changelogOffsets: (changelogTopic: string, partition: number) => number | undefined = this.predictedOffsets()): void {
-    for (const entry of this.assigned.values()) {
+  commitCheckpoint(changelogOffsets?: (changelogTopic: string, partition: number) => number | undefined, partitions?: readonly TopicPartition[]): void {
+    const entries = [...this.entries(partitions)];
+    const offsetOf = changelogOffsets ?? this.predictedOffsets(entries, false);
+    for (const entry of entries) {
       if (!entry.tx && entry.lastOffset === undefined) {
         entry.pending = undefined;
         continue;
@@ -292,7 +306,7 @@ export class StateManager implements StateAccess {
       const offsets: Record<string, number> = {};
       const processedOffsets: Record<string, number> = {};
       for (const storeName of entry.storeNames) {
-        const offset = changelogOffsets(changelogTopicName(this.consumerGroup, store.topic, storeName), store.partition);
+        const offset = offsetOf(changelogTopicName(this.consumerGroup, store.topic, storeName), store.partition);
         if (offset !== undefined) offsets[storeName] = offset;
         if (entry.lastOffset === undefined) continue;
         // a store rebuilt ahead of the committed input offset keeps its own (higher) mark
@@ -304,6 +318,44 @@ export class StateManager implements StateAccess {
       entry.tx = undefined;
       entry.pending = undefined;
       entry.lastOffset = undefined;
+    }
+  }
+
+  /**
+   * Commits the prepared checkpoint of `partitions` once the Kafka transaction that carried its
+   * changelog records (and the consumer offsets) committed — exactly-once processing. Partitions
+   * no longer assigned are skipped: their stores were closed, and a later assignment rebuilds them.
+   */
+  commitTransaction(partitions: readonly TopicPartition[]): void {
+    const entries = [...this.entries(partitions)];
+    this.commitCheckpoint(this.predictedOffsets(entries, true), partitions);
+  }
+
+  /**
+   * Drops the uncommitted state changes of `partitions` (their Kafka transaction was aborted or
+   * fenced): the stores are back at their last committed checkpoint. The changelog end is no longer
+   * predictable (aborted records and the abort marker took offsets), so the next commit records no
+   * changelog offset and a later assignment rebuilds the store from the changelog.
+   */
+  discard(partitions: readonly TopicPartition[]): void {
+    for (const entry of this.entries(partitions)) {
+      entry.tx?.abort();
+      entry.tx = undefined;
+      entry.pending = undefined;
+      entry.lastOffset = undefined;
+      for (const storeName of entry.storeNames) this.changelogNext.delete(tpKey(changelogTopicName(this.consumerGroup, entry.store.topic, storeName), entry.store.partition));
+    }
+  }
+
+  /** The open entries of `partitions` (all of them without). */
+  private *entries(partitions: readonly TopicPartition[] | undefined): Iterable<Assigned> {
+    if (!partitions) {
+      yield* this.assigned.values();
+      return;
+    }
+    for (const { topic, partition } of partitions) {
+      const entry = this.assigned.get(tpKey(topic, partition));
+      if (entry) yield entry;
     }
   }
 

@@ -21,12 +21,20 @@ export class FakeChangelog implements ChangelogReader {
     return (topic, partition) => last.get(`${topic}[${partition}]`);
   }
 
+  /** Appends a transaction marker to each named partition: it takes an offset but is never read. */
+  marker(topic: string, partition: number): void {
+    const id = `${topic}[${partition}]`;
+    const log = this.logs.get(id) ?? [];
+    log.push({ offset: log.length, key: null, value: null, control: true } as ChangelogMessage);
+    this.logs.set(id, log);
+  }
+
   async watermarks(topic: string, partition: number) {
     return { low: 0, high: this.logs.get(`${topic}[${partition}]`)?.length ?? 0 };
   }
 
   async *read(topic: string, partition: number, endOffset: number) {
     this.reads++;
-    yield (this.logs.get(`${topic}[${partition}]`) ?? []).filter((m) => m.offset < endOffset);
+    yield (this.logs.get(`${topic}[${partition}]`) ?? []).filter((m) => m.offset < endOffset && !(m as { control?: boolean }).control);
   }
 }

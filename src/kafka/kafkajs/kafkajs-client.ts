@@ -8,6 +8,8 @@ import { KafkajsAdmin } from './kafkajs-admin.ts';
 import { KafkajsGroupConsumer } from './kafkajs-group-consumer.ts';
 import { readPartitionWithKafkajs } from './kafkajs-partition-reader.ts';
 import { KafkajsProducer } from './kafkajs-producer.ts';
+import { KafkajsTransactionalProducer } from './kafkajs-transactional-producer.ts';
+import type { TransactionalProducer, TransactionalProducerOptions } from '../transactional-producer.ts';
 
 /**
  * The {@link KafkaClient} on kafkajs 2.x.
@@ -37,6 +39,10 @@ export class KafkajsClient implements KafkaClient {
 
   consumer(options: GroupConsumerOptions): GroupConsumer {
     return new KafkajsGroupConsumer(this.kafka, options);
+  }
+
+  transactionalProducer(options: TransactionalProducerOptions): TransactionalProducer {
+    return new KafkajsTransactionalProducer(this.kafka, options);
   }
 
   readPartition(request: PartitionReadRequest): AsyncIterable<readonly ConsumedMessage[]> {

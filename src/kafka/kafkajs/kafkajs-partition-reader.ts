@@ -35,6 +35,15 @@ export async function* readPartitionWithKafkajs(kafka: Kafka, request: Partition
       if (!sought) consumer.seek({ topic, partition, offset: String(fromOffset) });
       sought = true;
     });
+    // A fetch that holds only control records (a transaction's commit marker may end the range)
+    // or aborted ones never reaches eachBatch; kafkajs reports it only as a processed batch.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.topic !== topic || payload.partition !== partition || finished) return;
+      if (Number(payload.lastOffset) >= toOffset - 1) {
+        finished = true;
+        notify();
+      }
+    });
     await consumer
       .run({
         autoCommit: false,
