@@ -29,10 +29,10 @@ DUCKDB_VERSION="1.5.5"
 PIP_PACKAGES=("bqemulator==$BQEMULATOR_VERSION" "duckdb==$DUCKDB_VERSION" "duckdb-extension-spatial==$DUCKDB_VERSION" "duckdb-extension-avro==$DUCKDB_VERSION" numpy)
 EXTENSIONS=(spatial avro)
 
-die() { echo "bqemulator.sh: $*" >&2; exit 1; }
-say() { echo "bqemulator.sh: $*" >&2; }
-now_s() { date +%s; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+DAEMON_SCRIPT=bqemulator.sh DAEMON_WHAT=bqemulator DAEMON_PIDFILE=bqemulator.pid DAEMON_STATUS_FILE=endpoint DAEMON_STOP_TIMEOUT_S=20
+DAEMON_EXTRA_OPTIONS=(project)
+# shellcheck source=../lib/daemon.sh
+source "$HERE/../lib/daemon.sh"
 
 installed() {
   [[ -x "$VENV/bin/bqemulator" ]] && "$VENV/bin/python" - "$BQEMULATOR_VERSION" "$DUCKDB_VERSION" <<'EOF' 2>/dev/null
@@ -81,32 +81,10 @@ cmd_install() {
 }
 
 parse_common() {
-  PORT=9050
-  DIR="$DEFAULT_DIR"
-  PROJECT=demo
-  while [[ $# -gt 0 ]]; do
-    case "$1" in
-      --port) PORT="$2"; shift 2 ;;
-      --port=*) PORT="${1#*=}"; shift ;;
-      --dir) DIR="$2"; shift 2 ;;
-      --dir=*) DIR="${1#*=}"; shift ;;
-      --project) PROJECT="$2"; shift 2 ;;
-      --project=*) PROJECT="${1#*=}"; shift ;;
-      *) die "unknown option '$1' (expected --port P, --dir D or --project ID)" ;;
-    esac
-  done
-  [[ "$PORT" =~ ^[0-9]+$ ]] || die "--port must be a number, got '$PORT'"
+  OPT_PROJECT=demo
+  daemon_options 9050 "$DEFAULT_DIR" "$@"
+  PROJECT="$OPT_PROJECT"
   [[ "$PROJECT" =~ ^[a-z][a-z0-9-]*$ ]] || die "--project must be a project id (lower-case letters, digits, -), got '$PROJECT'"
-  mkdir -p "$DIR"
-  DIR="$(cd "$DIR" && pwd)"
-}
-
-running_pid() {
-  local pidfile="$DIR/bqemulator.pid"
-  [[ -f "$pidfile" ]] || return 1
-  local pid; pid="$(cat "$pidfile")"
-  kill -0 "$pid" 2>/dev/null || return 1
-  echo "$pid"
 }
 
 rest_answers() {
@@ -123,10 +101,7 @@ EOF
 cmd_start() {
   parse_common "$@"
   installed || die "bqemulator is not installed in $VENV — run: scripts/bigquery/bqemulator.sh install"
-  if pid="$(running_pid)"; then
-    die "an emulator from $DIR is already running (pid $pid); stop it first: scripts/bigquery/bqemulator.sh stop --dir $DIR"
-  fi
-  port_open "$PORT" && die "port $PORT on 127.0.0.1 is already in use — pick another with --port"
+  daemon_check_free
   local started; started="$(now_s)"
   mkdir -p "$DIR/data"
   # its own session (setsid): a test's Ctrl-C does not reach it, `stop` ends it
@@ -139,51 +114,17 @@ cmd_start() {
   local deadline=$(( started + START_TIMEOUT_S ))
   until rest_answers "$PORT"; do
     kill -0 "$pid" 2>/dev/null || { tail -n 30 "$DIR/bqemulator.log" >&2 || true; die "bqemulator exited during startup (log: $DIR/bqemulator.log)"; }
-    (( $(now_s) < deadline )) || { stop_pid "$pid"; die "bqemulator did not answer on port $PORT within ${START_TIMEOUT_S}s (log: $DIR/bqemulator.log)"; }
+    (( $(now_s) < deadline )) || { daemon_stop_pid "$pid"; die "bqemulator did not answer on port $PORT within ${START_TIMEOUT_S}s (log: $DIR/bqemulator.log)"; }
     sleep 0.5
   done
   say "bqemulator ready at http://127.0.0.1:$PORT (project $PROJECT, pid $pid, data in $DIR/data) in $(( $(now_s) - started ))s"
   echo "http://127.0.0.1:$PORT"
 }
 
-stop_pid() {
-  local pid="$1"
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 40); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.5
-  done
-  say "pid $pid did not stop in 20s, sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
-cmd_stop() {
-  parse_common "$@"
-  local pid
-  if pid="$(running_pid)"; then
-    stop_pid "$pid"
-    say "stopped bqemulator (pid $pid) from $DIR"
-  else
-    say "no running bqemulator in $DIR"
-  fi
-  rm -f "$DIR/bqemulator.pid"
-}
-
-cmd_status() {
-  parse_common "$@"
-  local pid
-  if pid="$(running_pid)"; then
-    echo "$(cat "$DIR/endpoint") (pid $pid)"
-  else
-    say "no running bqemulator in $DIR"
-    return 1
-  fi
-}
-
 case "${1:-}" in
   install) shift; [[ $# -eq 0 ]] || die "install takes no options"; cmd_install ;;
   start) shift; cmd_start "$@" ;;
-  stop) shift; cmd_stop "$@" ;;
-  status) shift; cmd_status "$@" ;;
+  stop) shift; parse_common "$@"; daemon_stop ;;
+  status) shift; parse_common "$@"; daemon_status ;;
   *) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; [[ "${1:-}" =~ ^(-h|--help|help)?$ ]] ;;
 esac

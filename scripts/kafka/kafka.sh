@@ -30,14 +30,9 @@ LIB="$HERE/target/lib"
 DEFAULT_DIR="$HERE/.work"
 START_TIMEOUT_S="${KAFKA_START_TIMEOUT_S:-90}"
 
-die() { echo "kafka.sh: $*" >&2; exit 1; }
-now_s() { date +%s; }
-
-free_port() {
-  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+DAEMON_SCRIPT=kafka.sh DAEMON_WHAT='Kafka broker' DAEMON_PIDFILE=kafka.pid DAEMON_STATUS_FILE=address DAEMON_STOP_TIMEOUT_S=30
+# shellcheck source=../lib/daemon.sh
+source "$HERE/../lib/daemon.sh"
 
 have_lib() {
   compgen -G "$LIB/kafka_2.13-*.jar" >/dev/null && compgen -G "$LIB/kafka-tools-*.jar" >/dev/null
@@ -132,31 +127,6 @@ script_class() {
   awk -v n="$name" '$1 == n { print $2 }' <<<"$KAFKA_SCRIPTS"
 }
 
-parse_common() {
-  PORT=19092
-  DIR="$DEFAULT_DIR"
-  while [[ $# -gt 0 ]]; do
-    case "$1" in
-      --port) PORT="$2"; shift 2 ;;
-      --port=*) PORT="${1#*=}"; shift ;;
-      --dir) DIR="$2"; shift 2 ;;
-      --dir=*) DIR="${1#*=}"; shift ;;
-      *) die "unknown option '$1' (expected --port P or --dir D)" ;;
-    esac
-  done
-  [[ "$PORT" =~ ^[0-9]+$ ]] || die "--port must be a number, got '$PORT'"
-  mkdir -p "$DIR"
-  DIR="$(cd "$DIR" && pwd)"
-}
-
-running_pid() {
-  local pidfile="$DIR/kafka.pid"
-  [[ -f "$pidfile" ]] || return 1
-  local pid; pid="$(cat "$pidfile")"
-  kill -0 "$pid" 2>/dev/null || return 1
-  echo "$pid"
-}
-
 write_config() {
   local controller_port="$1"
   cat >"$DIR/server.properties" <<EOF
@@ -196,13 +166,10 @@ EOF
 }
 
 cmd_start() {
-  parse_common "$@"
+  daemon_options 19092 "$DEFAULT_DIR" "$@"
   need_lib
   command -v java >/dev/null || die "java not found — install a JDK 17+ (apt-get install -y openjdk-17-jre-headless)"
-  if pid="$(running_pid)"; then
-    die "a broker from $DIR is already running (pid $pid); stop it first: scripts/kafka/kafka.sh stop --dir $DIR"
-  fi
-  port_open "$PORT" && die "port $PORT on 127.0.0.1 is already in use — pick another with --port"
+  daemon_check_free
   local started; started="$(now_s)"
   local controller_port; controller_port="$(free_port)"
   rm -rf "$DIR/logs"
@@ -220,51 +187,27 @@ cmd_start() {
   local deadline=$(( started + START_TIMEOUT_S ))
   until port_open "$PORT"; do
     kill -0 "$pid" 2>/dev/null || { tail -n 40 "$DIR/server.log" "$DIR/stdout.log" >&2 || true; die "Kafka exited during startup (logs in $DIR)"; }
-    (( $(now_s) < deadline )) || { cmd_stop_pid "$pid"; die "Kafka did not open port $PORT within ${START_TIMEOUT_S}s (logs in $DIR)"; }
+    (( $(now_s) < deadline )) || { daemon_stop_pid "$pid"; die "Kafka did not open port $PORT within ${START_TIMEOUT_S}s (logs in $DIR)"; }
     sleep 0.5
   done
   # The port answering is not enough: wait until a metadata request (topic list) succeeds.
   until java_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$PORT" --list >/dev/null 2>"$DIR/probe.err"; do
     kill -0 "$pid" 2>/dev/null || die "Kafka exited during startup (logs in $DIR)"
-    (( $(now_s) < deadline )) || { cmd_stop_pid "$pid"; die "Kafka did not answer metadata requests within ${START_TIMEOUT_S}s (logs in $DIR)"; }
+    (( $(now_s) < deadline )) || { daemon_stop_pid "$pid"; die "Kafka did not answer metadata requests within ${START_TIMEOUT_S}s (logs in $DIR)"; }
     sleep 1
   done
   echo "kafka.sh: Apache Kafka ready at 127.0.0.1:$PORT (pid $pid, dir $DIR) in $(( $(now_s) - started ))s" >&2
   echo "127.0.0.1:$PORT"
 }
 
-cmd_stop_pid() {
-  local pid="$1"
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 60); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.5
-  done
-  echo "kafka.sh: pid $pid did not stop in 30s, sending SIGKILL" >&2
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
 cmd_stop() {
-  parse_common "$@"
-  local pid
-  if pid="$(running_pid)"; then
-    cmd_stop_pid "$pid"
-    echo "kafka.sh: stopped Kafka (pid $pid) from $DIR" >&2
-  else
-    echo "kafka.sh: no running Kafka in $DIR" >&2
-  fi
-  rm -f "$DIR/kafka.pid"
+  daemon_options 19092 "$DEFAULT_DIR" "$@"
+  daemon_stop
 }
 
 cmd_status() {
-  parse_common "$@"
-  local pid
-  if pid="$(running_pid)"; then
-    echo "$(cat "$DIR/address") (pid $pid)"
-  else
-    echo "kafka.sh: no running Kafka in $DIR" >&2
-    return 1
-  fi
+  daemon_options 19092 "$DEFAULT_DIR" "$@"
+  daemon_status
 }
 
 main() {

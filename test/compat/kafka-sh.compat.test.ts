@@ -46,12 +46,14 @@ describe("kafka.sh with Kafka's script names", () => {
   it('installs the jars on first use, with progress on stderr and the tool output alone on stdout', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-kafka-sh-'));
     try {
-      for (const f of ['kafka.sh', 'pom.xml', 'tools-log4j.properties']) cpSync(join(ROOT, 'scripts', 'kafka', f), join(dir, f));
-      const first = await run(join(dir, 'kafka.sh'), ['kafka-topics', '--version'], { timeoutMs: 300_000 });
+      // the script and what it needs, laid out as in scripts/ (kafka/ beside lib/)
+      for (const f of ['kafka/kafka.sh', 'kafka/pom.xml', 'kafka/tools-log4j.properties', 'lib/daemon.sh']) cpSync(join(ROOT, 'scripts', f), join(dir, f));
+      const kafkaSh = join(dir, 'kafka', 'kafka.sh');
+      const first = await run(kafkaSh, ['kafka-topics', '--version'], { timeoutMs: 300_000 });
       expect(first.stdout.trim()).toMatch(/^3\.9\.\d+$/);
       expect(first.stderr).toContain('kafka.sh: installing the Apache Kafka jars from Maven Central');
       expect(first.stderr).toMatch(/kafka\.sh: installed \d{2,} jars into /);
-      const again = await run(join(dir, 'kafka.sh'), ['kafka-topics.sh', '--version'], { timeoutMs: JVM_TIMEOUT_MS });
+      const again = await run(kafkaSh, ['kafka-topics.sh', '--version'], { timeoutMs: JVM_TIMEOUT_MS });
       expect(again.stderr).not.toContain('installing');
     } finally {
       rmSync(dir, { recursive: true, force: true });
