@@ -70,6 +70,7 @@ export const consumerGroupsCommand: CommandModule<object, Args> = {
       .option('to-current', flag('Reset to the committed offset (the end where there is none)'))
       .option('to-offset', { type: 'string', describe: 'Reset to this offset (kept within each partition)' })
       .option('shift-by', { type: 'string', describe: 'Move the committed offset by N (negative to re-read, positive to skip)' })
+      .option('from-file', { type: 'string', describe: 'Reset to the offsets of a CSV plan, as --export prints it (topic,partition,offset)' })
       .option('to-datetime', { type: 'string', describe: "Reset to the first record at or after YYYY-MM-DDTHH:mm:SS.sss (UTC unless it ends in Z/+hh:mm)" })
       .option('by-duration', { type: 'string', describe: 'Reset to the first record at or after now minus PnDTnHnMnS (e.g. PT30M)' })
       .option('timeout', { type: 'number', default: 5000, describe: 'Milliseconds each request to the broker may take' })

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseConsumerGroupsArgs } from '../../src/cli/consumer-groups/consumer-groups-options.ts';
 import { membersTable, offsetsTable, stateTable } from '../../src/cli/consumer-groups/group-tables.ts';
+import { readResetPlan } from '../../src/cli/consumer-groups/reset-plan-file.ts';
 import { parseResetDatetime, parseResetDuration } from '../../src/cli/consumer-groups/reset-time.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 describe('consumer-groups flags', () => {
   it('turns Kafka flags into actions', () => {
@@ -49,6 +53,24 @@ describe('consumer-groups flags', () => {
     expect(parseResetDuration('P2DT0.5S')).toBe(2 * 86_400_000 + 500);
     expect(() => parseResetDuration('PT')).toThrow('PnDTnHnMnS');
     expect(() => parseResetDuration('1h')).toThrow('PnDTnHnMnS');
+  });
+});
+
+describe('consumer-groups --from-file plans', () => {
+  const file = (text: string): string => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sluice-plan-')), 'plan.csv');
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('reads topic,partition,offset for one group and group,topic,partition,offset otherwise', () => {
+    expect(readResetPlan(file('t,0,5\nt,1,7\n'), 'g')).toEqual(new Map([['g', [{ topic: 't', partition: 0, offset: 5 }, { topic: 't', partition: 1, offset: 7 }]]]));
+    expect(readResetPlan(file('g,t,0,5\nh,t,0,9\n'), null)).toEqual(new Map([['g', [{ topic: 't', partition: 0, offset: 5 }]], ['h', [{ topic: 't', partition: 0, offset: 9 }]]]));
+  });
+
+  it('names the line that is not a plan line, and a file it cannot read', () => {
+    expect(() => readResetPlan(file('t,0,5\nt,x,7\n'), 'g')).toThrow("line 2 is not topic,partition,offset: 't,x,7'");
+    expect(() => readResetPlan('/nonexistent/plan.csv', 'g')).toThrow('Cannot read the reset plan --from-file /nonexistent/plan.csv');
   });
 });
 

@@ -3,6 +3,9 @@
 // stopped, reset each way (--dry-run changes nothing, --execute moves the next consumer), its offsets
 // deleted, then the group. Most calls run the command in-process (the same code the CLI runs);
 // a few run the real `sluice` process for the flags, exit codes and streams.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsumerGroups } from '../../src/cli/consumer-groups-command.ts';
@@ -154,6 +157,20 @@ describe('sluice consumer-groups', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
 
     await execute({ topic: [`${topic}:0`], 'to-earliest': true });
     expect(await committed()).toEqual(new Map([[0, 0], [1, 10], [2, 10]]));
+  });
+
+  it('--export prints the plan as CSV and --from-file applies such a plan', async () => {
+    const exported = await groups({ 'reset-offsets': true, group: [group], topic: [`${topic}:1`, `${topic}:2`], 'to-offset': '6', export: true });
+    expect(exported.stdout).toBe(`${topic},1,6\n${topic},2,6\n`);
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-cg-plan-'));
+    try {
+      writeFileSync(join(dir, 'plan.csv'), exported.stdout);
+      const applied = await groups({ 'reset-offsets': true, group: [group], 'from-file': join(dir, 'plan.csv'), execute: true });
+      expect(rows(applied.stdout).slice(1)).toEqual([[group, topic, '1', '6'], [group, topic, '2', '6']]);
+      expect(await committed()).toEqual(new Map([[0, 0], [1, 6], [2, 6]]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the next consumer of the group starts where --execute put the offsets', async () => {

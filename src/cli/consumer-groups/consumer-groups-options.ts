@@ -27,6 +27,8 @@ export interface ConsumerGroupsArgs {
   'to-earliest'?: boolean;
   'to-latest'?: boolean;
   'to-current'?: boolean;
+  /** A CSV plan (`topic,partition,offset` or `group,topic,partition,offset`), as `--export` prints it. */
+  'from-file'?: string;
 }
 
 /** `--topic t` (every partition) or `--topic t:0,2`. */
@@ -46,7 +48,8 @@ export type ResetScenario =
   | { kind: 'by-duration'; durationMs: number }
   | { kind: 'to-earliest' }
   | { kind: 'to-latest' }
-  | { kind: 'to-current' };
+  | { kind: 'to-current' }
+  | { kind: 'from-file'; path: string };
 
 /** One validated `sluice consumer-groups` invocation. */
 export type ConsumerGroupsAction =
@@ -66,7 +69,7 @@ export const NO_EXECUTE_WARNING =
   'You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.';
 
 const ACTIONS = ['list', 'describe', 'delete', 'reset-offsets', 'delete-offsets'] as const;
-const SCENARIOS = ['to-offset', 'shift-by', 'to-datetime', 'by-duration', 'to-earliest', 'to-latest', 'to-current'] as const;
+const SCENARIOS = ['to-offset', 'shift-by', 'to-datetime', 'by-duration', 'to-earliest', 'to-latest', 'to-current', 'from-file'] as const;
 
 /** A usage error, as Kafka's tool reports one (exit code 1). */
 function usage(message: string): CliError {
@@ -146,7 +149,8 @@ function parseReset(args: ConsumerGroupsArgs, groups: GroupSelection, needGroups
   }
   const topics = args.topic ?? [];
   if (args['all-topics'] === true && topics.length > 0) throw usage('Option "[all-topics]" can\'t be used with option "[topic]"');
-  if (args['all-topics'] !== true && topics.length === 0) throw usage('One of the reset scopes should be defined: --all-topics, --topic.');
+  // A plan from a file names its own partitions (the scope may narrow them).
+  if (args['all-topics'] !== true && topics.length === 0 && chosen[0] !== 'from-file') throw usage('One of the reset scopes should be defined: --all-topics, --topic.');
   return {
     kind: 'reset-offsets',
     groups,
@@ -173,6 +177,9 @@ function parseScenario(kind: (typeof SCENARIOS)[number], args: ConsumerGroupsArg
       return { kind, timestamp: parseResetDatetime(String(args['to-datetime'])) };
     case 'by-duration':
       return { kind, durationMs: parseResetDuration(String(args['by-duration'])) };
+    case 'from-file':
+      if (String(args['from-file']).trim() === '') throw usage('--from-file needs the path of a CSV plan');
+      return { kind, path: String(args['from-file']) };
     default:
       return { kind };
   }

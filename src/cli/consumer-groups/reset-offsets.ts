@@ -4,6 +4,7 @@ import { CliError } from '../cli-error.ts';
 import { NO_EXECUTE_WARNING, type ConsumerGroupsAction, type ResetScenario } from './consumer-groups-options.ts';
 import type { GroupOutput } from './group-output.ts';
 import { resetTable } from './group-tables.ts';
+import { readResetPlan } from './reset-plan-file.ts';
 import { resolveTopicArgs } from './resolve-topic-args.ts';
 
 type ResetAction = Extract<ConsumerGroupsAction, { kind: 'reset-offsets' }>;
@@ -26,14 +27,23 @@ export async function resetOffsets(admin: GroupAdmin, action: ResetAction, out: 
   if (action.warnNoAction) out.stderr(`${NO_EXECUTE_WARNING}\n`);
   const ids = action.groups.all ? (await admin.listGroups()).map((g) => g.groupId) : [...new Set(action.groups.groups)];
   const plans: { group: string; offsets: CommitOffset[] }[] = [];
+  const scenario = action.scenario;
+  const fromFile = scenario.kind === 'from-file' ? readResetPlan(scenario.path, !action.groups.all && ids.length === 1 ? ids[0]! : null) : new Map<string, CommitOffset[]>();
   for (const group of await admin.describeGroups(ids)) {
     if (group.state !== 'Empty' && group.state !== 'Dead') {
       out.stdout(`\nError: Assignments can only be reset if the group '${group.groupId}' is inactive, but the current state is ${group.state}.\n`);
       plans.push({ group: group.groupId, offsets: [] });
       continue;
     }
-    const partitions = await partitionsInScope(admin, group.groupId, action.scope);
-    const offsets = await newOffsets(admin, group.groupId, partitions, action.scenario, out, now);
+    let offsets: CommitOffset[];
+    if (scenario.kind === 'from-file') {
+      const planned = fromFile.get(group.groupId);
+      if (planned === undefined) out.stdout(`\nError: No reset plan for group ${group.groupId} found\n`);
+      offsets = await clamp(admin, planned ?? [], out);
+    } else {
+      const partitions = await partitionsInScope(admin, group.groupId, action.scope);
+      offsets = await newOffsets(admin, group.groupId, partitions, scenario, out, now);
+    }
     if (action.execute) await admin.alterGroupOffsets(group.groupId, offsets);
     plans.push({ group: group.groupId, offsets });
   }
@@ -53,7 +63,7 @@ async function partitionsInScope(admin: GroupAdmin, groupId: string, scope: Rese
 }
 
 /** The new offset of each partition as Kafka's tool works it out for `scenario`. */
-async function newOffsets(admin: GroupAdmin, groupId: string, partitions: readonly TopicPartition[], scenario: ResetScenario, out: GroupOutput, now: () => number): Promise<CommitOffset[]> {
+async function newOffsets(admin: GroupAdmin, groupId: string, partitions: readonly TopicPartition[], scenario: Exclude<ResetScenario, { kind: 'from-file' }>, out: GroupOutput, now: () => number): Promise<CommitOffset[]> {
   const at = (offsets: Map<string, number>): CommitOffset[] => partitions.map((tp) => ({ ...tp, offset: offsets.get(tpKey(tp))! }));
   switch (scenario.kind) {
     case 'to-earliest':
@@ -103,6 +113,7 @@ async function byTimestamp(admin: GroupAdmin, partitions: readonly TopicPartitio
 
 /** Keeps requested offsets within each partition's first and end offset, warning (stderr) as Kafka does. */
 async function clamp(admin: GroupAdmin, requested: readonly CommitOffset[], out: GroupOutput): Promise<CommitOffset[]> {
+  if (requested.length === 0) return [];
   const [starts, ends] = await Promise.all([admin.partitionOffsets(requested, 'earliest'), admin.partitionOffsets(requested, 'latest')]);
   return requested.map((r) => {
     const start = starts.get(tpKey(r))!;
