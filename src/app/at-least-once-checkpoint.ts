@@ -36,9 +36,10 @@ const MAX_IN_FLIGHT = 8;
 
 /**
  * The at-least-once {@link Checkpoint}: outputs, then sinks, then changelogs and local state, then
- * offsets. Sinks (the participants) are flushed when offsets are committed, or for a stateful
- * processor with every result (its state must not mark an input processed before its rows are
- * written). For a stateful processor each added result is delivered before `add` resolves (outputs
+ * offsets. Sinks (the participants) are flushed when offsets are committed; for a stateful
+ * processor with every result, and before its outputs are sent (its state must not mark an input
+ * processed before its rows are written, and a sink that fails then leaves no output behind to be
+ * produced again by the replay). For a stateful processor each added result is delivered before `add` resolves (outputs
  * acknowledged, sinks flushed, changelog acknowledged, state committed), because its state takes
  * the next batch of a partition only then. For a stateless one `add` only hands the outputs to
  * the producer, so fetching, processing and producing overlap (up to {@link MAX_IN_FLIGHT}
@@ -199,14 +200,17 @@ export class AtLeastOnceCheckpoint implements Checkpoint {
 
   /** The stateful path: every step of the batch, in order. */
   private async deliver(result: BatchResult, source: TopicPartition | undefined): Promise<void> {
+    // Sinks first: a sink that fails or pushes back (a database outage) then leaves no output of the
+    // batch behind, so the replay does not produce its records twice — a repartition topic would
+    // otherwise feed them twice into the aggregates downstream.
+    const pressure = await this.flushSinks(source ? [source] : undefined);
+    // not delivered: the caller rewinds the partitions, which drops the batch's state changes
+    if (pressure) throw pressure;
     try {
       await this.o.producer.send(result.produced);
     } catch (e) {
       if (!this.ignored(e as Error, source)) throw this.producingFailed(e as Error, source);
     }
-    const pressure = await this.flushSinks(source ? [source] : undefined);
-    // not delivered: the caller rewinds the partitions, which drops the batch's state changes
-    if (pressure) throw pressure;
     const key = source ? `${source.topic}:${source.partition}` : '';
     if (source && result.lastProcessedOffset >= 0 && (this.o.participants?.length ?? 0) > 0) this.durable.set(key, result.lastProcessedOffset + 1);
     try {

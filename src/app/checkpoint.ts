@@ -44,7 +44,8 @@ export interface Checkpoint {
    *
    * Resolves when the run loop may process the next batch (an implementation may run the steps of
    * {@link commit} up to step 3 for this result before resolving: state stores accept the next
-   * batch of a partition only once the previous one's state is committed). Rejects when the
+   * batch of a partition only once the previous one's state is committed; the at-least-once one
+   * then flushes the sinks before the outputs, so a sink failure leaves no output to repeat). Rejects when the
    * records could not be delivered and the app's `onProducerError` did not choose to go on; the
    * run loop then stops without committing the batch. Rejects with a
    * `SinkBackpressureError` when a participant flushed with the result asked to pause: the result
@@ -63,6 +64,9 @@ export interface Checkpoint {
    *    the input produced (topics, sinks) must be durable before;
    * 4. the consumer offsets (`lastProcessedOffset + 1` per partition) are committed for the
    *    group's current generation.
+   *
+   * (For a stateful processor the at-least-once checkpoint runs step 2 before step 1 for each
+   * result, see {@link add}.)
    *
    * A participant that asks for backpressure in step 2 (a `SinkBackpressureError`) does not fail
    * the checkpoint: the other partitions are committed, then `commit` rejects with a
