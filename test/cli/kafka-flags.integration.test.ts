@@ -105,7 +105,7 @@ describe('sluice produce and consume with console-tool flags', { timeout: CLI_TE
     expect(result.stderr).toContain('1 record(s) from the lines before it were produced');
     const records = await consumeAll(broker.address, topic, 1);
     expect(records.map((r) => [r.key, r.value])).toEqual([['a', '1']]);
-    const printed = await sluice(['consume', topic, '--from-beginning', '--timeout-ms', '4000', '--key']);
+    const printed = await sluice(['consume', topic, '--from-beginning', '--timeout-ms', '8000', '--key']);
     expect(printed.stdout).toBe('a\t1\n');
     expect(printed.stderr).toBe('Processed a total of 1 messages\n');
   });

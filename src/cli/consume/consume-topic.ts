@@ -31,7 +31,7 @@ export interface ConsumeOptions {
   offset?: StartOffset;
   /** Stop after this many records. */
   maxMessages?: number;
-  /** Stop when no record arrived for this many milliseconds. */
+  /** Stop when no record arrived for this many milliseconds (counted from joining the group). */
   timeoutMs?: number;
   /** `read_uncommitted` (Kafka's console consumer default) also shows records of open and aborted transactions. */
   isolationLevel: IsolationLevel;
@@ -130,7 +130,8 @@ export async function consumeTopic(options: ConsumeOptions): Promise<number> {
   let inFlight: Promise<void> = Promise.resolve();
   try {
     await consumer.subscribe({ topic: options.topic, fromBeginning: start === undefined ? options.fromBeginning : start === 'earliest' });
-    armIdle();
+    // The timeout counts from joining the group: a slow join (a loaded machine, a rebalance delay) is not idleness.
+    consumer.on(consumer.events.GROUP_JOIN, armIdle);
     await consumer.run({
       // Offsets are committed here, only up to the last record printed (kafkajs would commit whole batches).
       autoCommit: false,
