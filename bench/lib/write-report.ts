@@ -85,6 +85,7 @@ export function writeReport(): string {
     'npm run bench -- --only broker-throughput',
     'npm run bench -- --only broker-rss',
     'npm run bench -- --only stateful',
+    'npm run bench -- --only guarantees --runs 5 --broker both',
     'npm run bench -- --report-only   # regenerate this file from bench/results/*.json',
     '```',
     '',
