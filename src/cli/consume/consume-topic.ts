@@ -83,13 +83,29 @@ function onePartitionAssigner(topic: string, partition: number): PartitionAssign
   });
 }
 
-/** Writes to standard output, waiting for 'drain' when its buffer is full; a closed pipe (`| head`) ends the read. */
+/**
+ * Writes to standard output and resolves once the bytes are handed on (backpressure per batch). A
+ * closed pipe (`| head`) ends the read instead of failing, as Kafka's console consumer does.
+ */
 function stdoutWriter(onClosed: () => void): (bytes: Buffer) => Promise<void> {
+  let closed = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
+    closed = true;
     onClosed();
   });
-  return (bytes) => (process.stdout.write(bytes) ? Promise.resolve() : new Promise((resolve) => process.stdout.once('drain', resolve)));
+  return (bytes) =>
+    closed
+      ? Promise.resolve()
+      : new Promise((resolve) =>
+          process.stdout.write(bytes, (error) => {
+            if (error) {
+              closed = true;
+              onClosed();
+            }
+            resolve();
+          }),
+        );
 }
 
 /**
