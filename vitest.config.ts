@@ -6,7 +6,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, 'test/compat/**'],
+    exclude: [...configDefaults.exclude, 'test/compat/**', 'test/cluster/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -36,6 +36,8 @@ export interface WordCounterOptions {
   counts?: Map<string, number>;
   /** Where the durable counts are kept; default `./state`. */
   stateDir?: string;
+  /** Replicas of its topics and of the changelog (which follows the input topic); default 1. */
+  replicationFactor?: number;
   /** Bad-message handling, the processing guarantee and other options (e.g. those the app's flags set). */
   appOptions?: FlagAppOptions & ApplicationOptions;
 }
@@ -63,8 +65,9 @@ export function createWordCounter(options: WordCounterOptions): Application {
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     ...options.appOptions,
   });
-  const words = app.topic<WordRecord>(options.inputTopic ?? WORDS_TOPIC);
-  const wordCounts = app.topic<WordCount>(options.outputTopic ?? WORD_COUNTS_TOPIC);
+  const config = options.replicationFactor ? { config: { replicationFactor: options.replicationFactor } } : {};
+  const words = app.topic<WordRecord>(options.inputTopic ?? WORDS_TOPIC, config);
+  const wordCounts = app.topic<WordCount>(options.outputTopic ?? WORD_COUNTS_TOPIC, config);
   const counts = options.counts ?? new Map<string, number>();
   app
     .dataframe(words)

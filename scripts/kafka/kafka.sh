@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Real Apache Kafka (single KRaft node) from Maven Central jars, for CI and for developers without Docker.
+# Real Apache Kafka (KRaft: one node, or a cluster of several) from Maven Central jars, for CI and for
+# developers without Docker.
 #
 #   scripts/kafka/kafka.sh install                      copy the Kafka jars into scripts/kafka/target/lib (idempotent)
 #   scripts/kafka/kafka.sh start [--port P] [--dir D]   format storage in D, start a broker+controller on 127.0.0.1:P,
 #                                                       wait until it answers metadata requests; prints the address
-#   scripts/kafka/kafka.sh stop  [--dir D]              SIGTERM the broker started in D, SIGKILL after 30 s
-#   scripts/kafka/kafka.sh status [--dir D]             exit 0 and print the address if the broker in D is running
+#   scripts/kafka/kafka.sh start --nodes 3 [--port P] [--dir D]
+#                                                       a 3-node cluster (each node broker+controller, 256 MB heap)
+#                                                       on ports P..P+2, data in D/node-1..3, internal and new topics
+#                                                       replicated 3 times, min.insync.replicas 2; prints the
+#                                                       bootstrap list 127.0.0.1:P,127.0.0.1:P+1,127.0.0.1:P+2
+#   scripts/kafka/kafka.sh stop  [--dir D] [--node N]   SIGTERM the broker(s) started in D (only node N of a cluster
+#                                                       with --node), SIGKILL after 30 s
+#   scripts/kafka/kafka.sh start-node N [--dir D]       start node N of the cluster in D again (after stop --node N)
+#   scripts/kafka/kafka.sh status [--dir D]             exit 0 and print the address if the broker(s) in D are running
 #   scripts/kafka/kafka.sh KAFKA-SCRIPT [ARGS...]       run one of Kafka's bin/ tools by its script name, as written:
 #       kafka-topics --bootstrap-server 127.0.0.1:P --describe --topic t
 #       kafka-consumer-groups.sh --bootstrap-server 127.0.0.1:P --describe --group g
@@ -31,6 +39,7 @@ DEFAULT_DIR="$HERE/.work"
 START_TIMEOUT_S="${KAFKA_START_TIMEOUT_S:-90}"
 
 DAEMON_SCRIPT=kafka.sh DAEMON_WHAT='Kafka broker' DAEMON_PIDFILE=kafka.pid DAEMON_STATUS_FILE=address DAEMON_STOP_TIMEOUT_S=30
+DAEMON_EXTRA_OPTIONS=(nodes node)
 # shellcheck source=../lib/daemon.sh
 source "$HERE/../lib/daemon.sh"
 
@@ -127,6 +136,15 @@ script_class() {
   awk -v n="$name" '$1 == n { print $2 }' <<<"$KAFKA_SCRIPTS"
 }
 
+# --port/--dir (daemon.sh) plus --nodes N (start a cluster) and --node N (stop one node of it).
+kafka_options() {
+  daemon_options 19092 "$DEFAULT_DIR" "$@"
+  NODES="${OPT_NODES:-1}"
+  NODE="${OPT_NODE:-}"
+  [[ "$NODES" =~ ^[1-9]$ ]] || die "--nodes must be a number from 1 to 9, got '$NODES'"
+  [[ -z "$NODE" || "$NODE" =~ ^[1-9]$ ]] || die "--node must be a node number (1, 2, ...), got '$NODE'"
+}
+
 write_config() {
   local controller_port="$1"
   cat >"$DIR/server.properties" <<EOF
@@ -166,9 +184,20 @@ EOF
 }
 
 cmd_start() {
-  daemon_options 19092 "$DEFAULT_DIR" "$@"
+  kafka_options "$@"
   need_lib
   command -v java >/dev/null || die "java not found — install a JDK 17+ (apt-get install -y openjdk-17-jre-headless)"
+  [[ -z "$NODE" ]] || die "--node is for stop; start a stopped node with: scripts/kafka/kafka.sh start-node $NODE --dir D"
+  local n
+  for n in $(cluster_nodes); do
+    node_pid "$n" >/dev/null && die "a cluster from $DIR is running; stop it first: scripts/kafka/kafka.sh stop --dir $DIR"
+  done
+  if (( NODES > 1 )); then
+    daemon_check_free
+    cmd_start_cluster
+    return
+  fi
+  rm -rf "$DIR"/node-*
   daemon_check_free
   local started; started="$(now_s)"
   local controller_port; controller_port="$(free_port)"
@@ -200,13 +229,166 @@ cmd_start() {
   echo "127.0.0.1:$PORT"
 }
 
+# --- several nodes: D/node-N holds node N's config, logs, pid and address ---
+
+cluster_nodes() { ls -d "$DIR"/node-* 2>/dev/null | sed 's/.*node-//' | sort -n; }
+
+node_pid() {
+  local pidfile="$DIR/node-$1/kafka.pid"
+  [[ -f "$pidfile" ]] || return 1
+  local pid; pid="$(cat "$pidfile")"
+  kill -0 "$pid" 2>/dev/null || return 1
+  echo "$pid"
+}
+
+write_node_config() {
+  local node="$1" port="$2" voters="$3" controller_port="$4" nodes="$5"
+  local nd="$DIR/node-$node"
+  mkdir -p "$nd"
+  cat >"$nd/server.properties" <<PROPERTIES
+process.roles=broker,controller
+node.id=$node
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+controller.quorum.voters=$voters
+log.dirs=$nd/logs
+num.partitions=1
+default.replication.factor=$nodes
+min.insync.replicas=2
+offsets.topic.replication.factor=$nodes
+offsets.topic.num.partitions=3
+transaction.state.log.replication.factor=$nodes
+transaction.state.log.min.isr=2
+transaction.state.log.num.partitions=3
+transaction.abort.timed.out.transaction.cleanup.interval.ms=1000
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+delete.topic.enable=true
+unclean.leader.election.enable=false
+# patient timeouts: three JVMs start on a busy 2-core machine
+initial.broker.registration.timeout.ms=180000
+controller.quorum.election.timeout.ms=3000
+controller.quorum.fetch.timeout.ms=6000
+broker.session.timeout.ms=18000
+log.retention.hours=24
+log.segment.bytes=67108864
+# the log cleaner allocates its dedupe buffer (128 MB by default) in the 256 MB heap at start: keep it small
+log.cleaner.dedupe.buffer.size=16777216
+PROPERTIES
+  sed "s#$DIR/server.log#$nd/server.log#" "$DIR/log4j.properties" >"$nd/log4j.properties"
+  echo "127.0.0.1:$port" >"$nd/address"
+}
+
+launch_node() {
+  local nd="$DIR/node-$1"
+  nohup java -Xmx256m -Xms128m -XX:+UseG1GC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:$nd/log4j.properties" -Dkafka.logs.dir="$nd" \
+    -cp "$LIB/*" kafka.Kafka "$nd/server.properties" >>"$nd/stdout.log" 2>&1 &
+  echo $! >"$nd/kafka.pid"
+}
+
+# Waits until node N answers metadata requests; returns 1 at the deadline or when the node exits.
+await_node() {
+  local node="$1" deadline="$2" address; address="$(cat "$DIR/node-$node/address")"
+  until port_open "${address##*:}" && java_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$address" --list >/dev/null 2>"$DIR/node-$node/probe.err"; do
+    if ! node_pid "$node" >/dev/null; then
+      tail -n 40 "$DIR/node-$node/server.log" >&2 || true
+      echo "kafka.sh: node $node exited during startup (logs in $DIR/node-$node)" >&2
+      return 1
+    fi
+    if (( $(now_s) >= deadline )); then
+      echo "kafka.sh: node $node did not answer metadata requests within the start timeout (logs in $DIR/node-$node)" >&2
+      return 1
+    fi
+    sleep 1
+  done
+}
+
+cmd_start_cluster() {
+  local started; started="$(now_s)"
+  local i port voters="" controller_ports=()
+  for (( i = 1; i <= NODES; i++ )); do
+    port=$(( PORT + i - 1 ))
+    port_open "$port" && die "port $port on 127.0.0.1 is already in use — pick another base port with --port"
+    controller_ports[i]="$(free_port)"
+    voters+="${voters:+,}$i@127.0.0.1:${controller_ports[i]}"
+  done
+  rm -rf "$DIR"/node-* "$DIR/kafka.pid"
+  write_config "${controller_ports[1]}" # the log4j template
+  local cluster_id; cluster_id="$(java_tool kafka.tools.StorageTool random-uuid)"
+  local bootstrap=""
+  for (( i = 1; i <= NODES; i++ )); do
+    port=$(( PORT + i - 1 ))
+    write_node_config "$i" "$port" "$voters" "${controller_ports[i]}" "$NODES"
+    java_tool kafka.tools.StorageTool format -t "$cluster_id" -c "$DIR/node-$i/server.properties" >"$DIR/node-$i/format.out" 2>&1 \
+      || { cat "$DIR/node-$i/format.out" >&2; die "formatting storage of node $i failed"; }
+    bootstrap+="${bootstrap:+,}127.0.0.1:$port"
+  done
+  for (( i = 1; i <= NODES; i++ )); do launch_node "$i"; done
+  echo "$bootstrap" >"$DIR/address"
+  # the nodes elect a controller among themselves: give the whole cluster twice one node's timeout
+  local deadline=$(( started + START_TIMEOUT_S * 2 ))
+  for (( i = 1; i <= NODES; i++ )); do
+    await_node "$i" "$deadline" || { cmd_stop_cluster; die "the cluster in $DIR did not start"; }
+  done
+  echo "kafka.sh: Apache Kafka cluster of $NODES nodes ready at $bootstrap (dir $DIR) in $(( $(now_s) - started ))s" >&2
+  echo "$bootstrap"
+}
+
+cmd_start_node() {
+  local node="${1:-}"
+  [[ "$node" =~ ^[1-9]$ ]] || die "start-node needs a node number, e.g. start-node 2 --dir D"
+  shift
+  kafka_options "$@"
+  need_lib
+  [[ -f "$DIR/node-$node/server.properties" ]] || die "no node $node in $DIR (start a cluster with: scripts/kafka/kafka.sh start --nodes 3 --dir $DIR)"
+  local pid
+  if pid="$(node_pid "$node")"; then die "node $node is already running (pid $pid)"; fi
+  launch_node "$node"
+  await_node "$node" $(( $(now_s) + START_TIMEOUT_S )) || die "node $node did not come back"
+  echo "kafka.sh: node $node of $DIR is up again at $(cat "$DIR/node-$node/address")" >&2
+}
+
+cmd_stop_cluster() {
+  local n pid
+  for n in $(cluster_nodes); do
+    [[ -z "$NODE" || "$NODE" == "$n" ]] || continue
+    if pid="$(node_pid "$n")"; then
+      daemon_stop_pid "$pid" &
+    fi
+  done
+  wait
+  for n in $(cluster_nodes); do
+    [[ -z "$NODE" || "$NODE" == "$n" ]] || continue
+    rm -f "$DIR/node-$n/kafka.pid"
+    echo "kafka.sh: stopped node $n of $DIR" >&2
+  done
+}
+
+
 cmd_stop() {
-  daemon_options 19092 "$DEFAULT_DIR" "$@"
+  kafka_options "$@"
+  local pid
+  if [[ -n "$(cluster_nodes)" ]]; then
+    cmd_stop_cluster
+    return
+  fi
+  [[ -z "$NODE" ]] || die "no cluster in $DIR: --node applies to clusters started with --nodes"
   daemon_stop
 }
 
 cmd_status() {
-  daemon_options 19092 "$DEFAULT_DIR" "$@"
+  kafka_options "$@"
+  local pid n down=""
+  if [[ -n "$(cluster_nodes)" ]]; then
+    for n in $(cluster_nodes); do node_pid "$n" >/dev/null || down+=" $n"; done
+    if [[ -z "$down" ]]; then echo "$(cat "$DIR/address") (cluster of $(cluster_nodes | wc -l) nodes)"; return 0; fi
+    echo "kafka.sh: nodes not running in $DIR:$down" >&2
+    return 1
+  fi
   daemon_status
 }
 
@@ -216,6 +398,7 @@ main() {
   case "$cmd" in
     install) cmd_install ;;
     start) cmd_start "$@" ;;
+    start-node) cmd_start_node "$@" ;;
     stop) cmd_stop "$@" ;;
     status) cmd_status "$@" ;;
     tool) [[ $# -gt 0 ]] || die "tool needs a Java class name, e.g. tool org.apache.kafka.tools.TopicCommand --help"; need_lib; java_tool "$@" ;;
@@ -226,7 +409,7 @@ main() {
     ""|-h|--help|help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}" ;;
     *)
       local class; class="$(script_class "$cmd")"
-      [[ -n "$class" ]] || die "unknown command '$cmd' — commands: install, start, stop, status, tool CLASS, tools, and Kafka's script names (kafka-topics, kafka-consumer-groups, ...; see: scripts/kafka/kafka.sh tools)"
+      [[ -n "$class" ]] || die "unknown command '$cmd' — commands: install, start, start-node, stop, status, tool CLASS, tools, and Kafka's script names (kafka-topics, kafka-consumer-groups, ...; see: scripts/kafka/kafka.sh tools)"
       need_lib
       java_tool "$class" "$@" ;;
   esac

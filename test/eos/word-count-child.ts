@@ -30,6 +30,8 @@ export interface WordCountEnv {
   stateDir: string;
   guarantee: ProcessingGuarantee;
   commitMs?: number;
+  /** Replicas of the app's topics and changelog (a cluster); default 1. */
+  replication?: number;
 }
 
 /**
@@ -52,6 +54,7 @@ export function startWordCount(env: WordCountEnv): WordCountChild {
       WC_GROUP: env.group,
       WC_STATE_DIR: env.stateDir,
       WC_COMMIT_MS: String(env.commitMs ?? 250),
+      WC_REPLICATION: String(env.replication ?? 1),
       SLUICE_PROCESSING_GUARANTEE: env.guarantee,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -78,7 +78,7 @@ export function uniqueName(prefix: string): string {
 
 /** A kafkajs client with quiet logging and short retries, for test set-up and assertions. */
 export function testKafka(address: string, clientId = 'sluice-test'): Kafka {
-  return new Kafka({ clientId, brokers: [address], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+  return new Kafka({ clientId, brokers: address.split(','), logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
 }
 
 /** Creates topics (ignoring ones that exist) and waits until their metadata is visible. The consume
